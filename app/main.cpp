@@ -1,0 +1,95 @@
+// ssehub: reads the configuration (defaults < file < SSEHUB_* env < flags) and runs the server.
+#include "ssehub/server/config.hpp"
+#include "ssehub/server/server.hpp"
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+extern char** environ;
+
+namespace {
+
+std::map<std::string, std::string> environment()
+{
+    std::map<std::string, std::string> env;
+    for (char** e = environ; e && *e; ++e) {
+        std::string_view const kv(*e);
+        auto const eq = kv.find('=');
+        if (eq != std::string_view::npos)
+            env.emplace(kv.substr(0, eq), kv.substr(eq + 1));
+    }
+    return env;
+}
+
+std::string read_file(std::string const& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw ssehub::config_error("config: cannot read '" + path + "'");
+    std::ostringstream s;
+    s << in.rdbuf();
+    return std::move(s).str();
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    CLI::App app{"ssehub: a Server-Sent Events hub that serves a page and keeps it live.\n"
+                 "Precedence: flags > SSEHUB_* environment > --config file > built-in defaults."};
+    std::string config_path;
+    app.add_option("-c,--config", config_path, "JSON configuration file (SSEHUB_CONFIG); none: built-in defaults");
+    app.set_version_flag("--version", std::string(ssehub::version));
+    std::map<std::string, std::string> flag_values;
+    std::vector<std::pair<ssehub::config_key const*, CLI::Option*>> flags;
+    for (auto const& key : ssehub::config_keys()) {
+        auto* opt = app.add_option("--" + ssehub::flag_name(key), flag_values[std::string(key.name)],
+                                   std::string(key.help) + " [" + ssehub::env_name(key) + "]");
+        flags.emplace_back(&key, opt);
+    }
+    CLI11_PARSE(app, argc, argv);
+
+    ssehub::config cfg;
+    try {
+        auto const env = environment();
+        if (config_path.empty())
+            if (auto it = env.find("SSEHUB_CONFIG"); it != env.end())
+                config_path = it->second;
+        if (!config_path.empty())
+            ssehub::apply_json(cfg, read_file(config_path), config_path);
+        ssehub::apply_env(cfg, env);
+        for (auto const& [key, opt] : flags)
+            if (opt->count() > 0)
+                ssehub::apply_text(cfg, *key, flag_values[std::string(key->name)], "flag --" + ssehub::flag_name(*key));
+        ssehub::validate(cfg);
+    } catch (ssehub::config_error const& e) {
+        std::cerr << "ssehub: configuration error: " << e.what() << '\n';
+        return 2;
+    }
+
+    spdlog::set_level(spdlog::level::from_str(cfg.log_level));
+    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
+    try {
+        ssehub::server server(cfg);
+        auto const& eff = server.effective_config();
+        if (server.token_was_generated())
+            // Printed once, to stdout only, so the operator can publish; never logged again.
+            std::cout << "publish token (generated, set SSEHUB_PUBLISH_TOKEN to choose one): " << eff.publish_token
+                      << std::endl;
+        spdlog::info("ssehub {} listening on http://{}:{} (static root '{}', {} io threads)", ssehub::version, eff.bind,
+                     server.port(), eff.static_root, eff.io_threads);
+        server.run();
+    } catch (ssehub::config_error const& e) {
+        std::cerr << "ssehub: configuration error: " << e.what() << '\n';
+        return 2;
+    } catch (std::exception const& e) {
+        std::cerr << "ssehub: fatal: " << e.what() << '\n';
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,186 @@
+#include "ssehub/http/http_session.hpp"
+
+#include "ssehub/http/router.hpp"
+#include "ssehub/http/session_registry.hpp"
+#include "ssehub/http/url.hpp"
+#include "ssehub/hub/hub_shard.hpp"
+#include "ssehub/server/config.hpp"
+#include "ssehub/sse/sse_encoder.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <random>
+
+namespace ssehub {
+namespace beast = boost::beast;
+
+namespace {
+
+constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
+using clock = std::chrono::steady_clock;
+
+struct request_log {
+    std::string client;
+    clock::time_point start = clock::now();
+
+    void line(std::string_view method, std::string_view target, unsigned status, std::size_t bytes) const
+    {
+        auto const us = std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - start).count();
+        // The query string may carry a token one day (issue: subscriber auth): log the path only.
+        spdlog::info("request method={} path={} status={} bytes={} duration_ms={:.3f} client={}", method,
+                     split_target(target).path.substr(0, 256), status, bytes, static_cast<double>(us) / 1000.0, client);
+    }
+};
+
+// Maps a failed read to the answer the client deserves; nullopt when there is no one to answer.
+std::optional<response> answer_for_read_error(beast::error_code ec, bool got_bytes)
+{
+    if (ec == http::error::header_limit)
+        return error_response(11, false, http::status::request_header_fields_too_large, "request headers too large");
+    if (ec == http::error::body_limit)
+        return error_response(11, false, http::status::payload_too_large, "request body too large");
+    if (ec == beast::error::timeout)
+        return got_bytes ? std::optional(error_response(11, false, http::status::request_timeout, "request timed out"))
+                         : std::nullopt;
+    if (ec.category() == beast::error_code(http::error::bad_target).category() && ec != http::error::end_of_stream
+        && ec != http::error::partial_message)
+        return error_response(11, false, http::status::bad_request, "malformed request: " + ec.message());
+    return std::nullopt;
+}
+
+std::string overload_preamble(config const& cfg)
+{
+    // Any non-200 answer ends an EventSource for good; 200 with a long, jittered retry: and a
+    // close keeps the browser retrying later, spread out.
+    static thread_local std::minstd_rand rng(std::random_device{}());
+    auto const base = static_cast<std::uint64_t>(cfg.overload_retry_ms);
+    std::uniform_int_distribution<std::uint64_t> jitter(base, 2 * base);
+    return stream_preamble("server at capacity, retry later", jitter(rng));
+}
+
+} // namespace
+
+net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::optional<connection_slot> slot)
+{
+    auto const& cfg = env.cfg;
+    request_log log;
+    {
+        beast::error_code ec;
+        auto const ep = socket.remote_endpoint(ec);
+        log.client = ec ? "?" : ep.address().to_string() + ":" + std::to_string(ep.port());
+    }
+    beast::tcp_stream stream(std::move(socket));
+    env.sessions.add(stream.socket());
+    struct unregister {
+        session_registry& r;
+        beast::tcp_stream& s;
+        ~unregister() { r.remove(s.socket()); }
+    } guard{env.sessions, stream};
+
+    beast::flat_buffer buffer;
+    auto const request_timeout = std::chrono::milliseconds(cfg.request_timeout_ms);
+    auto const idle_timeout = std::chrono::milliseconds(cfg.idle_timeout_ms);
+    bool first = true;
+
+    while (!env.sessions.stopping()) {
+        if (!first && buffer.size() == 0) {
+            // Keep-alive: wait for the next request's first byte under the idle timeout.
+            stream.expires_after(idle_timeout);
+            auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
+            if (ec)
+                co_return;
+            buffer.commit(n);
+        }
+        first = false;
+        log.start = clock::now();
+        stream.expires_after(request_timeout);
+
+        http::request_parser<http::string_body> parser;
+        // The target has its own limit (414), so the header limit leaves room for it.
+        parser.header_limit(static_cast<std::uint32_t>(cfg.max_header_bytes + cfg.max_url_bytes));
+        parser.body_limit(static_cast<std::uint64_t>(cfg.max_body_bytes));
+        auto [hec, header_bytes] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
+        beast::error_code ec = hec;
+        if (!ec) {
+            auto const& req = parser.get();
+            auto const target_size = req.target().size();
+            if (target_size > static_cast<std::size_t>(cfg.max_url_bytes)) {
+                auto res = error_response(req.version(), false, http::status::uri_too_long, "request target too long");
+                co_await http::async_write(stream, res, use_tuple);
+                log.line(req.method_string(), "(too long)", 414, res.body().size());
+                co_return;
+            }
+            if (header_bytes - target_size > static_cast<std::size_t>(cfg.max_header_bytes))
+                ec = http::error::header_limit;
+            else if (!parser.is_done()) {
+                if (boost::beast::iequals(req[http::field::expect], "100-continue")) {
+                    static constexpr std::string_view cont = "HTTP/1.1 100 Continue\r\n\r\n";
+                    auto [wec, wn] = co_await net::async_write(stream, net::buffer(cont), use_tuple);
+                    if (wec)
+                        co_return;
+                }
+                auto [bec, bn] = co_await http::async_read(stream, buffer, parser, use_tuple);
+                ec = bec;
+            }
+        }
+        if (ec) {
+            if (auto res = answer_for_read_error(ec, parser.got_some() || buffer.size() > 0)) {
+                co_await http::async_write(stream, *res, use_tuple);
+                log.line("-", "-", res->result_int(), res->body().size());
+                stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+            }
+            co_return;
+        }
+
+        auto req = parser.release();
+        if (!slot) {
+            // Over max_connections: answer this one request so the client backs off, then close.
+            if (split_target(req.target()).path == "/events") {
+                auto const bytes = overload_preamble(cfg);
+                co_await net::async_write(stream, net::buffer(bytes), use_tuple);
+                log.line(req.method_string(), req.target(), 200, bytes.size());
+            } else {
+                auto res = error_response(req.version(), false, http::status::service_unavailable,
+                                          "server at capacity, retry later");
+                res.set(http::field::retry_after, std::to_string(std::max<std::int64_t>(1, cfg.overload_retry_ms / 1000)));
+                co_await http::async_write(stream, res, use_tuple);
+                log.line(req.method_string(), req.target(), 503, res.body().size());
+            }
+            stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+            co_return;
+        }
+
+        auto routed = env.routes.route(req);
+        if (auto* ev = std::get_if<events_route>(&routed)) {
+            log.line(req.method_string(), req.target(), 200, 0);
+            stream.expires_never();
+            env.sessions.remove(stream.socket());
+            std::optional<std::string_view> last_id;
+            if (ev->last_event_id)
+                last_id = *ev->last_event_id;
+            env.shard.subscribe(stream.release_socket(), std::move(ev->topics), last_id, std::move(ev->preamble),
+                                std::move(*slot));
+            co_return;
+        }
+        auto& res = std::get<response>(routed);
+        bool const keep_alive = res.keep_alive();
+        auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
+        log.line(req.method_string(), req.target(), res.result_int(), wn);
+        if (wec)
+            co_return;
+        if (!keep_alive) {
+            stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+            co_return;
+        }
+    }
+}
+
+} // namespace ssehub

@@ -1,0 +1,31 @@
+// One HTTP/1.1 connection: reads requests, answers them through the router, and hands the
+// socket to its hub shard when a request opens an event stream.
+#pragma once
+
+#include "ssehub/http/connection_limit.hpp"
+#include "ssehub/net.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <optional>
+
+namespace ssehub {
+
+struct config;
+class router;
+class hub_shard;
+class session_registry;
+
+struct session_env {
+    config const& cfg;
+    router& routes;
+    hub_shard& shard;
+    session_registry& sessions;
+};
+
+// Runs until the peer closes, a timeout, an error, shutdown or the hand-off to a stream.
+// Without a slot the server is at max_connections: one request is answered with "retry later"
+// (an SSE retry: hint for /events, 503 otherwise) and the connection closes.
+net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::optional<connection_slot> slot);
+
+} // namespace ssehub

@@ -1,0 +1,55 @@
+#include "ssehub/http/listener.hpp"
+
+#include "ssehub/http/connection_limit.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+namespace ssehub {
+
+void log_task_exception(std::exception_ptr e)
+{
+    if (!e)
+        return;
+    try {
+        std::rethrow_exception(e);
+    } catch (std::exception const& ex) {
+        spdlog::error("task ended by exception: {}", ex.what());
+    }
+}
+
+net::awaitable<void> accept_loop(tcp::acceptor& acceptor, std::vector<net::io_context*> contexts,
+                                 std::function<session_env(std::size_t)> env_for, connection_limit& limit)
+{
+    constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
+    std::size_t next = 0;
+    auto last_warning = std::chrono::steady_clock::time_point{};
+    for (;;) {
+        auto const index = next++ % contexts.size();
+        auto [ec, socket] = co_await acceptor.async_accept(*contexts[index], use_tuple);
+        if (ec == net::error::operation_aborted || !acceptor.is_open())
+            co_return;
+        if (ec) {
+            // Out of file descriptors (or another transient failure): wait a moment instead of
+            // spinning, and say so at most once a second.
+            auto const now = std::chrono::steady_clock::now();
+            if (now - last_warning > std::chrono::seconds(1)) {
+                spdlog::warn("accept failed: {}", ec.message());
+                last_warning = now;
+            }
+            net::steady_timer pause(acceptor.get_executor(), std::chrono::milliseconds(20));
+            co_await pause.async_wait(use_tuple);
+            continue;
+        }
+        boost::system::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
+        auto slot = limit.try_acquire();
+        net::co_spawn(*contexts[index], run_http_session(std::move(socket), env_for(index), std::move(slot)),
+                      log_task_exception);
+    }
+}
+
+} // namespace ssehub

@@ -1,0 +1,60 @@
+// Request routing: a request in, a response (or the decision to open a stream) out.
+// Pure code: no sockets, so every route is tested directly.
+#pragma once
+
+#include "ssehub/hub/hub.hpp"
+#include "ssehub/hub/topic_filter.hpp"
+#include "ssehub/http/static_files.hpp"
+#include "ssehub/server/config.hpp"
+
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <variant>
+
+namespace ssehub {
+
+namespace http = boost::beast::http;
+using request = http::request<http::string_body>;
+using response = http::response<http::string_body>;
+
+// GET /events accepted: who subscribes to what, and the response head to write.
+struct events_route {
+    topic_filter topics;
+    std::optional<std::string> last_event_id;
+    std::string preamble; // status line, headers and the stream's opening bytes
+};
+
+struct router_context {
+    config const& cfg;          // publish_token is the effective one
+    static_files& files;
+    hub& events;
+    std::function<std::string()> metrics_text; // Prometheus exposition of /metrics
+};
+
+// Thread-safe when its context is (the hub and static_files are).
+class router {
+public:
+    explicit router(router_context ctx) : ctx_(std::move(ctx)) { }
+
+    std::variant<response, events_route> route(request const& req);
+
+private:
+    response serve_static(request const& req, std::string_view path);
+    std::variant<response, events_route> open_stream(request const& req, std::string_view query);
+    response publish(request const& req);
+
+    router_context ctx_;
+};
+
+// A JSON error body {"error": message} with the given status.
+response error_response(request const& req, http::status status, std::string_view message);
+response error_response(unsigned version, bool keep_alive, http::status status, std::string_view message);
+
+// The head and opening bytes of an SSE response (shared with the overload answer).
+std::string stream_preamble(std::string_view opening_comment, std::uint64_t retry_ms);
+
+} // namespace ssehub

@@ -1,0 +1,125 @@
+#include "ssehub/http/static_files.hpp"
+
+#include "ssehub/http/mime_types.hpp"
+#include "ssehub/http/url.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <ctime>
+#include <fstream>
+#include <sstream>
+
+namespace ssehub {
+namespace fs = std::filesystem;
+
+namespace {
+
+bool same_file(static_file const& f, struct stat const& st)
+{
+    return static_cast<std::uintmax_t>(st.st_size) == f.size && st.st_ino == f.inode
+        && st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec == f.mtime_ns;
+}
+
+} // namespace
+
+std::string http_date(std::int64_t unix_seconds)
+{
+    std::time_t const t = unix_seconds;
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[64];
+    auto const n = std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    return std::string(buf, n);
+}
+
+std::string safe_relative_path(std::string_view url_path)
+{
+    auto decoded = percent_decode(url_path, false);
+    if (!decoded || decoded->empty() || decoded->front() != '/')
+        return {};
+    std::string out;
+    std::string_view rest = *decoded;
+    while (!rest.empty()) {
+        auto const slash = rest.find('/');
+        auto const seg = rest.substr(0, slash);
+        rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
+        if (seg.empty() || seg == ".")
+            continue;
+        if (seg == ".." || seg.find('\0') != std::string_view::npos || seg.find('\\') != std::string_view::npos)
+            return {};
+        if (!out.empty())
+            out += '/';
+        out += seg;
+    }
+    // A directory (or the root itself) means its index.html; no listings are ever produced.
+    if (out.empty() || decoded->back() == '/')
+        out += out.empty() ? "index.html" : "/index.html";
+    return out;
+}
+
+static_files::static_files(fs::path root)
+    : root_(fs::canonical(root))
+{
+}
+
+std::shared_ptr<static_file const> static_files::find(std::string_view url_path)
+{
+    auto const relative = safe_relative_path(url_path);
+    if (relative.empty())
+        return nullptr;
+    {
+        std::lock_guard lock(mutex_);
+        auto it = cache_.find(relative);
+        if (it != cache_.end()) {
+            // One lstat per hit: an edited, replaced or symlinked-away file is reloaded.
+            struct stat st {};
+            if (::lstat(it->second->real_path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && same_file(*it->second, st))
+                return it->second;
+            cache_.erase(it);
+        }
+    }
+    auto file = load(relative);
+    if (file) {
+        std::lock_guard lock(mutex_);
+        cache_[relative] = file;
+    }
+    return file;
+}
+
+std::shared_ptr<static_file const> static_files::load(std::string const& relative)
+{
+    std::error_code ec;
+    auto const real = fs::canonical(root_ / relative, ec);
+    if (ec)
+        return nullptr;
+    // The resolved path must still be inside the root: symlinks may not lead out of it.
+    auto const [root_end, _] = std::mismatch(root_.begin(), root_.end(), real.begin(), real.end());
+    if (root_end != root_.end())
+        return nullptr;
+    struct stat st {};
+    if (::stat(real.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+        return nullptr;
+    std::ifstream in(real, std::ios::binary);
+    if (!in)
+        return nullptr;
+    std::ostringstream content;
+    content << in.rdbuf();
+
+    auto f = std::make_shared<static_file>();
+    f->content = std::move(content).str();
+    f->content_type = std::string(mime_type(relative));
+    f->real_path = real;
+    f->size = static_cast<std::uintmax_t>(st.st_size);
+    f->inode = st.st_ino;
+    f->mtime_ns = st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec;
+    std::ostringstream etag;
+    etag << '"' << std::hex << f->size << '-' << f->mtime_ns << '"';
+    f->etag = etag.str();
+    f->last_modified = http_date(st.st_mtim.tv_sec);
+    if (f->content.size() != f->size)
+        return nullptr; // changed while being read: the next request tries again
+    return f;
+}
+
+} // namespace ssehub

@@ -1,0 +1,50 @@
+// The files under the static root, served from memory and revalidated on every request.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace ssehub {
+
+struct static_file {
+    std::string content;
+    std::string content_type;
+    std::string etag;          // strong: size and modification time
+    std::string last_modified; // IMF-fixdate
+    std::filesystem::path real_path;
+    std::uintmax_t size = 0;
+    std::int64_t mtime_ns = 0;
+    std::uint64_t inode = 0;
+};
+
+// Thread-safe (one mutex around the cache map). Never serves a file outside the root:
+// ".." segments (also percent-encoded), NUL bytes and symlinks that leave the root all miss.
+class static_files {
+public:
+    explicit static_files(std::filesystem::path root);
+
+    // `url_path` is the raw path of the request target ("/", "/app.js", "/a%20b.css").
+    // nullptr when there is no such file (the caller answers 404).
+    std::shared_ptr<static_file const> find(std::string_view url_path);
+
+    std::filesystem::path const& root() const { return root_; }
+
+private:
+    std::shared_ptr<static_file const> load(std::string const& relative);
+
+    std::filesystem::path root_; // canonical
+    std::mutex mutex_;
+    std::unordered_map<std::string, std::shared_ptr<static_file const>> cache_;
+};
+
+// "Sun, 06 Nov 1994 08:49:37 GMT"
+std::string http_date(std::int64_t unix_seconds);
+
+// Maps a URL path to a path relative to the root, or "" when it must not be served.
+std::string safe_relative_path(std::string_view url_path);
+
+} // namespace ssehub

@@ -1,0 +1,70 @@
+// The broadcaster: numbers and encodes each published event once, keeps the latest in a ring
+// for replay, and wakes the per-thread shards that fan it out to subscribers.
+#pragma once
+
+#include "ssehub/hub/event_draft.hpp"
+#include "ssehub/hub/event_ring.hpp"
+#include "ssehub/hub/hub_counters.hpp"
+#include "ssehub/hub/topic_filter.hpp"
+
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+namespace ssehub {
+
+struct hub_options {
+    std::size_t ring_events = 10000;
+    std::size_t ring_bytes = 64 << 20;
+    std::uint64_t first_id = 1;
+};
+
+// How a new subscription starts: what it missed, then the live stream from live_from.
+struct subscription_start {
+    std::vector<frame_ptr> replay; // missed frames of its topics in id order, or one reset frame
+    std::uint64_t live_from = 0;   // id of the first frame the subscriber takes from its shard
+    bool reset = false;            // history was lost: replay holds the control event
+};
+
+// Event name of the control event a subscriber gets when its Last-Event-ID cannot be replayed.
+inline constexpr std::string_view history_lost_event = "ssehub.history-lost";
+
+// Thread-safe. publish() and subscribe() may run on any thread; the mutex covers only id
+// assignment and the ring, never a call into a subscriber or a shard (wakers run after unlock).
+class hub {
+public:
+    explicit hub(hub_options options);
+
+    // Publishes in order, with consecutive ids, and returns them. Drafts must be valid.
+    std::vector<std::uint64_t> publish(std::span<event_draft const> drafts);
+    std::uint64_t publish(event_draft const& draft);
+
+    // A waker is called after every publish, outside the lock. Add them all before publishing.
+    void add_waker(std::function<void()> waker);
+
+    // last_event_id: the raw header or query value, nullopt when the client sent none.
+    subscription_start subscribe(std::optional<std::string_view> last_event_id, topic_filter const& topics);
+
+    // Appends every frame with id >= from to out and returns the id of the first one appended
+    // (or next_id() when none): greater than `from` when the ring already dropped frames.
+    std::uint64_t pull(std::uint64_t from, std::vector<frame_ptr>& out) const;
+
+    std::uint64_t next_id() const;
+    std::uint64_t first_id() const { return options_.first_id; }
+    hub_counters& counters() { return counters_; }
+    hub_counters const& counters() const { return counters_; }
+
+private:
+    frame_ptr make_reset_frame(std::optional<std::uint64_t> requested) const; // under lock
+
+    hub_options options_;
+    mutable std::mutex mutex_;
+    event_ring ring_;
+    std::vector<std::function<void()>> wakers_;
+    hub_counters counters_;
+};
+
+} // namespace ssehub

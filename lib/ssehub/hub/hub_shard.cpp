@@ -1,0 +1,139 @@
+#include "ssehub/hub/hub_shard.hpp"
+
+#include "ssehub/hub/subscriber.hpp"
+#include "ssehub/sse/sse_encoder.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include <algorithm>
+#include <random>
+
+namespace ssehub {
+
+hub_shard::hub_shard(net::io_context& ctx, hub& h, delivery_options options)
+    : ctx_(ctx)
+    , hub_(h)
+    , options_(options)
+    , window_first_(h.next_id())
+    , sweep_timer_(ctx)
+{
+    hub_.add_waker([this] { wake(); });
+    arm_sweep();
+}
+
+hub_shard::~hub_shard() = default;
+
+void hub_shard::wake()
+{
+    if (!wake_pending_.exchange(true, std::memory_order_acq_rel))
+        net::post(ctx_, [this] { drain(); });
+}
+
+void hub_shard::stop()
+{
+    net::post(ctx_, [this] {
+        stopping_ = true;
+        sweep_timer_.cancel();
+        // Jitter spreads the reconnects of thousands of browsers over a window instead of one
+        // instant when the server comes back.
+        std::minstd_rand rng(std::random_device{}());
+        auto const base = static_cast<std::uint64_t>(options_.retry.count());
+        std::uniform_int_distribution<std::uint64_t> jitter(base, 3 * base + 1000);
+        auto const subs = subscribers_; // finish() may remove entries
+        for (auto const& s : subs)
+            s->finish(sse::encode_comment("server shutting down") + sse::encode_retry(jitter(rng)));
+    });
+}
+
+bool hub_shard::subscribe(tcp::socket socket, topic_filter topics, std::optional<std::string_view> last_event_id,
+                          std::string preamble, connection_slot slot)
+{
+    if (stopping_) {
+        boost::system::error_code ec;
+        socket.close(ec);
+        return false;
+    }
+    auto start = hub_.subscribe(last_event_id, topics);
+    auto s = std::make_shared<subscriber>(std::move(socket), *this, std::move(topics), std::move(start),
+                                          std::move(preamble), std::move(slot));
+    s->slot = subscribers_.size();
+    subscribers_.push_back(s);
+    counters_.subscribers.fetch_add(1, std::memory_order_relaxed);
+    hub_counters::add(counters_.subscribers_total);
+    s->start();
+    return true;
+}
+
+void hub_shard::remove(subscriber& s)
+{
+    auto const slot = s.slot;
+    if (slot >= subscribers_.size() || subscribers_[slot].get() != &s)
+        return;
+    // Swap-and-pop keeps removal O(1); drain() walks the list backwards so this is safe there.
+    if (slot + 1 != subscribers_.size()) {
+        subscribers_[slot] = std::move(subscribers_.back());
+        subscribers_[slot]->slot = slot;
+    }
+    subscribers_.pop_back();
+    counters_.subscribers.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void hub_shard::drain()
+{
+    // Cleared before pulling: a publish that lands after the pull posts again.
+    wake_pending_.store(false, std::memory_order_release);
+    pulled_.clear();
+    auto const first = hub_.pull(window_next(), pulled_);
+    if (first > window_next()) {
+        // The ring dropped frames this shard never saw (it was starved for a whole ring).
+        // Whoever still needed them is cut and will reconnect to a history-lost event; no one
+        // else can be writing from the old window, so it can go.
+        for (auto i = subscribers_.size(); i-- > 0;) {
+            auto s = subscribers_[i];
+            if (s->cursor() < first)
+                s->close("lagged behind the ring"); // closed now: its write may use the old window
+        }
+        window_.clear();
+        window_first_ = first;
+    }
+    for (auto& f : pulled_)
+        window_.push_back(std::move(f));
+
+    auto min_cursor = window_next();
+    for (auto i = subscribers_.size(); i-- > 0;) {
+        if (i >= subscribers_.size())
+            continue;
+        auto s = subscribers_[i]; // keeps it alive if it removes itself
+        s->on_window_grew();
+        min_cursor = std::min(min_cursor, s->cursor());
+    }
+    // Frames below every cursor are written or skipped by all: release them.
+    while (window_first_ < min_cursor && !window_.empty()) {
+        window_.pop_front();
+        ++window_first_;
+    }
+}
+
+void hub_shard::arm_sweep()
+{
+    auto const period = std::clamp(options_.heartbeat / 2, std::chrono::milliseconds(10), std::chrono::milliseconds(1000));
+    sweep_timer_.expires_after(period);
+    sweep_timer_.async_wait([this](boost::system::error_code ec) {
+        if (!ec && !stopping_)
+            sweep();
+    });
+}
+
+void hub_shard::sweep()
+{
+    auto const now = subscriber::clock::now();
+    for (auto i = subscribers_.size(); i-- > 0;) {
+        if (i >= subscribers_.size())
+            continue;
+        auto s = subscribers_[i];
+        s->on_sweep(now);
+    }
+    arm_sweep();
+}
+
+} // namespace ssehub

@@ -1,0 +1,79 @@
+// The hub's presence on one io thread: a window of recent frames and the subscribers living on
+// that thread. One post per publish per thread reaches them all (O(threads) hand-offs per
+// event), and each subscriber then costs O(1) plus the frames it actually writes.
+#pragma once
+
+#include "ssehub/http/connection_limit.hpp"
+#include "ssehub/hub/hub.hpp"
+#include "ssehub/net.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ssehub {
+
+class subscriber;
+
+struct delivery_options {
+    std::size_t queue_bytes = 1 << 20;  // waiting bytes for one subscriber before it is cut
+    std::size_t queue_frames = 10000;   // waiting frames for one subscriber before it is cut
+    std::chrono::milliseconds heartbeat{15000};
+    std::chrono::milliseconds write_timeout{30000};
+    std::chrono::milliseconds retry{3000}; // base of the jittered retry: sent at shutdown
+};
+
+// Thread-safety: wake() and stop() may be called from any thread; everything else runs on the
+// shard's own io_context thread, which owns all of the shard's state (no lock).
+class hub_shard {
+public:
+    hub_shard(net::io_context& ctx, hub& h, delivery_options options);
+    ~hub_shard();
+
+    // Coalesced: many publishes before the shard runs cost one post.
+    void wake();
+
+    // Stops subscribing, then ends every stream with a jittered retry: hint and closes it.
+    void stop();
+
+    // Shard thread only. Starts a stream on `socket` after `preamble` (response head and
+    // stream opening). Returns false when the shard is stopping (the socket is closed).
+    bool subscribe(tcp::socket socket, topic_filter topics, std::optional<std::string_view> last_event_id,
+                   std::string preamble, connection_slot slot);
+
+    // For subscribers (shard thread).
+    std::uint64_t window_first() const { return window_first_; }
+    std::uint64_t window_next() const { return window_first_ + window_.size(); }
+    frame const& window_at(std::uint64_t id) const { return *window_[id - window_first_]; }
+    void remove(subscriber& s);
+    delivery_options const& options() const { return options_; }
+    hub_counters& counters() { return counters_; }
+    hub_counters const& counters() const { return counters_; }
+    hub& source() { return hub_; }
+    std::size_t size() const { return subscribers_.size(); }
+
+private:
+    void drain();
+    void arm_sweep();
+    void sweep();
+
+    net::io_context& ctx_;
+    hub& hub_;
+    delivery_options options_;
+    std::atomic<bool> wake_pending_{false};
+    std::deque<frame_ptr> window_;
+    std::uint64_t window_first_;
+    std::vector<std::shared_ptr<subscriber>> subscribers_;
+    std::vector<frame_ptr> pulled_; // reused by drain()
+    net::steady_timer sweep_timer_;
+    bool stopping_ = false;
+    alignas(64) hub_counters counters_; // this shard's share of delivery counters
+};
+
+} // namespace ssehub

@@ -1,0 +1,184 @@
+#include "ssehub/hub/subscriber.hpp"
+
+#include "ssehub/hub/hub_shard.hpp"
+
+#include <boost/asio/write.hpp>
+#include <spdlog/spdlog.h>
+
+namespace ssehub {
+namespace {
+
+// One gathered write carries at most this much; more simply takes another write.
+constexpr std::size_t max_batch_buffers = 512;
+constexpr std::size_t max_batch_bytes = 256 * 1024;
+constexpr std::string_view heartbeat_bytes = ":\n\n";
+
+} // namespace
+
+subscriber::subscriber(tcp::socket socket, hub_shard& shard, topic_filter topics, subscription_start start,
+                       std::string preamble, connection_slot slot)
+    : socket_(std::move(socket))
+    , slot_(std::move(slot))
+    , shard_(shard)
+    , topics_(std::move(topics))
+    , head_(std::move(preamble))
+    , replay_(std::move(start.replay))
+    , cursor_(start.live_from)
+    , accounted_(start.live_from)
+    , last_write_(clock::now())
+{
+}
+
+void subscriber::start()
+{
+    // A browser never sends anything after its GET, so readability means it closed (or broke
+    // the protocol): either way the stream ends now instead of at the next failed write.
+    socket_.async_wait(tcp::socket::wait_read, [self = shared_from_this()](boost::system::error_code ec) {
+        if (!ec)
+            self->close("peer closed");
+    });
+    write_more();
+}
+
+void subscriber::on_window_grew()
+{
+    if (closed_)
+        return;
+    if (cursor_ < shard_.window_first()) {
+        close("lagged behind the ring");
+        return;
+    }
+    for (auto id = std::max(accounted_, shard_.window_first()); id < shard_.window_next(); ++id) {
+        auto const& f = shard_.window_at(id);
+        if (topics_.matches(f.topic)) {
+            pending_bytes_ += f.bytes.size();
+            ++pending_frames_;
+        }
+    }
+    accounted_ = std::max(accounted_, shard_.window_next());
+    auto const& opt = shard_.options();
+    hub_counters::raise_to(shard_.counters().queue_high_water_bytes, pending_bytes_);
+    if (pending_bytes_ > opt.queue_bytes || pending_frames_ > opt.queue_frames) {
+        // Over its bound: cut rather than buffer without limit. The client reconnects with
+        // Last-Event-ID and catches up from the ring while it stays within it.
+        hub_counters::add(shard_.counters().slow_disconnects);
+        close("slow client over its queue bound");
+        return;
+    }
+    write_more();
+}
+
+void subscriber::on_sweep(clock::time_point now)
+{
+    if (closed_)
+        return;
+    if (writing_) {
+        if (now - write_started_ > shard_.options().write_timeout) {
+            hub_counters::add(shard_.counters().stalled_disconnects);
+            close("write stalled");
+        }
+        return;
+    }
+    if (now - last_write_ >= shard_.options().heartbeat) {
+        heartbeat_due_ = true;
+        write_more();
+    }
+}
+
+void subscriber::finish(std::string last_words)
+{
+    if (closed_ || finishing_)
+        return;
+    finishing_ = true;
+    replay_.clear();
+    head_ = std::move(last_words);
+    if (!writing_)
+        write_more();
+}
+
+void subscriber::write_more()
+{
+    if (writing_ || closed_)
+        return;
+    buffers_.clear();
+    batch_replay_ = batch_bytes_ = batch_frames_ = 0;
+    batch_end_ = cursor_;
+    if (!head_.empty())
+        buffers_.push_back(net::buffer(head_));
+    if (!finishing_) {
+        for (auto i = replay_pos_; i < replay_.size() && buffers_.size() < max_batch_buffers; ++i, ++batch_replay_)
+            buffers_.push_back(net::buffer(replay_[i]->bytes));
+        auto const next = shard_.window_next();
+        std::size_t bytes = 0;
+        for (; batch_end_ < next && buffers_.size() < max_batch_buffers && bytes < max_batch_bytes; ++batch_end_) {
+            auto const& f = shard_.window_at(batch_end_);
+            if (!topics_.matches(f.topic))
+                continue;
+            buffers_.push_back(net::buffer(f.bytes));
+            bytes += f.bytes.size();
+            ++batch_frames_;
+        }
+        batch_bytes_ = bytes;
+        if (buffers_.empty() && heartbeat_due_)
+            buffers_.push_back(net::buffer(heartbeat_bytes));
+    }
+    if (buffers_.empty()) {
+        cursor_ = batch_end_; // only frames of other topics: skipped
+        if (finishing_)
+            close("finished");
+        std::vector<net::const_buffer>().swap(buffers_); // an idle stream holds no buffer list
+        return;
+    }
+    writing_ = true;
+    heartbeat_due_ = false;
+    write_started_ = clock::now();
+    net::async_write(socket_, buffers_, [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
+        self->on_written(ec, n);
+    });
+}
+
+void subscriber::on_written(boost::system::error_code ec, std::size_t bytes)
+{
+    writing_ = false;
+    if (closed_)
+        return;
+    if (ec) {
+        close("write failed");
+        return;
+    }
+    auto& counters = shard_.counters();
+    hub_counters::add(counters.bytes_written, bytes);
+    hub_counters::add(counters.frames_delivered, batch_frames_ + batch_replay_);
+    frames_sent_ += batch_frames_ + batch_replay_;
+    last_write_ = clock::now();
+    if (finishing_) {
+        close("finished");
+        return;
+    }
+    if (!head_.empty())
+        std::string().swap(head_);
+    replay_pos_ += batch_replay_;
+    if (replay_pos_ == replay_.size() && !replay_.empty()) {
+        std::vector<frame_ptr>().swap(replay_);
+        replay_pos_ = 0;
+    }
+    cursor_ = batch_end_;
+    pending_bytes_ -= std::min(pending_bytes_, batch_bytes_);
+    pending_frames_ -= std::min(pending_frames_, batch_frames_);
+    write_more();
+}
+
+void subscriber::close(char const* why)
+{
+    if (closed_)
+        return;
+    closed_ = true;
+    boost::system::error_code ec;
+    if (finishing_)
+        socket_.shutdown(tcp::socket::shutdown_send, ec);
+    spdlog::debug("stream end: {} frames, reason: {}", frames_sent_, why);
+    socket_.close(ec);
+    shard_.remove(*this);
+}
+
+} // namespace ssehub

@@ -1,0 +1,67 @@
+// One open SSE stream: a socket, a cursor into its shard's window and the frames it missed.
+#pragma once
+
+#include "ssehub/http/connection_limit.hpp"
+#include "ssehub/hub/hub.hpp"
+#include "ssehub/net.hpp"
+
+#include <boost/asio/buffer.hpp>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ssehub {
+
+class hub_shard;
+
+// Lives on its shard's thread and is only touched there (that thread is its strand). It is
+// driven by completion handlers rather than a coroutine so that an idle stream costs no
+// coroutine frame and no timer: heartbeats and write deadlines come from the shard's sweep.
+class subscriber : public std::enable_shared_from_this<subscriber> {
+public:
+    using clock = std::chrono::steady_clock;
+
+    subscriber(tcp::socket socket, hub_shard& shard, topic_filter topics, subscription_start start,
+               std::string preamble, connection_slot slot);
+
+    void start();                       // begins writing and watching for the peer closing
+    void on_window_grew();              // the shard pulled new frames
+    void on_sweep(clock::time_point now);
+    void finish(std::string last_words); // graceful end: last_words, then close
+    void close(char const* why);         // immediate end
+
+    std::uint64_t cursor() const { return cursor_; }
+    std::size_t slot = 0; // index in the shard's list, kept by the shard
+
+private:
+    void write_more();
+    void on_written(boost::system::error_code ec, std::size_t bytes);
+
+    tcp::socket socket_;
+    connection_slot slot_;
+    hub_shard& shard_;
+    topic_filter topics_;
+    std::string head_;                 // response head + stream opening, then last words
+    std::vector<frame_ptr> replay_;    // missed frames, sent before the live window
+    std::size_t replay_pos_ = 0;
+    std::uint64_t cursor_;             // next window id to consider
+    std::uint64_t accounted_;          // window ids below this are counted in pending_*
+    std::size_t pending_bytes_ = 0;
+    std::size_t pending_frames_ = 0;
+    std::vector<net::const_buffer> buffers_; // the write in flight
+    std::uint64_t batch_end_ = 0;
+    std::size_t batch_replay_ = 0;
+    std::size_t batch_bytes_ = 0;
+    std::size_t batch_frames_ = 0;
+    clock::time_point last_write_;
+    clock::time_point write_started_;
+    std::uint64_t frames_sent_ = 0;
+    bool writing_ = false;
+    bool heartbeat_due_ = false;
+    bool finishing_ = false;
+    bool closed_ = false;
+};
+
+} // namespace ssehub

@@ -1,0 +1,152 @@
+#include "ssehub/server/config.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <filesystem>
+
+namespace ssehub {
+namespace {
+
+constexpr std::int64_t kMaxMs = 24LL * 3600 * 1000;
+
+constexpr std::array keys{
+    config_key{"bind", "address to listen on (IPv4 or IPv6)", &config::bind},
+    config_key{"port", "TCP port (0 picks a free one)", &config::port, 0, 65535},
+    config_key{"io_threads", "io threads, each with its own event loop (0: one per core)", &config::io_threads, 0, 256},
+    config_key{"static_root", "directory served at / (index.html is the page)", &config::static_root},
+    config_key{"heartbeat_ms", "comment line sent on a stream idle this long", &config::heartbeat_ms, 100, kMaxMs},
+    config_key{"retry_ms", "reconnection delay hinted to clients (retry:)", &config::retry_ms, 0, kMaxMs},
+    config_key{"ring_events", "events kept for Last-Event-ID replay", &config::ring_events, 1, 100'000'000},
+    config_key{"ring_bytes", "bytes of encoded events kept for replay", &config::ring_bytes, 1024, INT64_MAX},
+    config_key{"client_queue_bytes", "bytes waiting for one client before it is cut", &config::client_queue_bytes, 1024, INT64_MAX},
+    config_key{"client_queue_frames", "events waiting for one client before it is cut", &config::client_queue_frames, 1, 100'000'000},
+    config_key{"max_connections", "open connections at most; more are told to retry later", &config::max_connections, 1, 10'000'000},
+    config_key{"max_header_bytes", "request line and headers, bytes (431 beyond)", &config::max_header_bytes, 256, 1 << 20},
+    config_key{"max_body_bytes", "request body, bytes (413 beyond)", &config::max_body_bytes, 0, 1LL << 32},
+    config_key{"max_url_bytes", "request target, bytes (414 beyond)", &config::max_url_bytes, 16, 1 << 20},
+    config_key{"request_timeout_ms", "time to receive a whole request", &config::request_timeout_ms, 100, kMaxMs},
+    config_key{"idle_timeout_ms", "keep-alive connection idle between requests", &config::idle_timeout_ms, 100, kMaxMs},
+    config_key{"write_timeout_ms", "a stream whose write stalls this long is cut", &config::write_timeout_ms, 100, kMaxMs},
+    config_key{"shutdown_timeout_ms", "graceful shutdown deadline", &config::shutdown_timeout_ms, 0, kMaxMs},
+    config_key{"overload_retry_ms", "base retry: hint to subscribers over max_connections (jittered up to 2x)", &config::overload_retry_ms, 0, kMaxMs},
+    config_key{"publish_token", "Bearer token for POST /publish (empty: random, printed once)", &config::publish_token},
+    config_key{"default_topic", "topic of published events that name none", &config::default_topic},
+    config_key{"ticker_interval_ms", "built-in tick event period (0: off)", &config::ticker_interval_ms, 0, kMaxMs},
+    config_key{"ticker_topic", "topic of the built-in tick events", &config::ticker_topic},
+    config_key{"stats_interval_ms", "server stats event period (0: off)", &config::stats_interval_ms, 0, kMaxMs},
+    config_key{"stats_topic", "topic of the server stats events", &config::stats_topic},
+    config_key{"log_level", "trace, debug, info, warn, error or off", &config::log_level},
+};
+
+config_key const* find_key(std::string_view name)
+{
+    auto it = std::find_if(keys.begin(), keys.end(), [&](auto const& k) { return k.name == name; });
+    return it == keys.end() ? nullptr : &*it;
+}
+
+[[noreturn]] void fail(config_key const& key, std::string_view origin, std::string const& what)
+{
+    throw config_error(std::string(key.name) + ": " + what + " (from " + std::string(origin) + ")");
+}
+
+void set_integer(config& cfg, config_key const& key, std::int64_t value, std::string_view origin)
+{
+    if (value < key.min || value > key.max)
+        fail(key, origin, std::to_string(value) + " is out of range " + std::to_string(key.min) + ".." + std::to_string(key.max));
+    cfg.*std::get<std::int64_t config::*>(key.field) = value;
+}
+
+} // namespace
+
+std::span<config_key const> config_keys() { return keys; }
+
+std::string flag_name(config_key const& key)
+{
+    std::string out(key.name);
+    std::replace(out.begin(), out.end(), '_', '-');
+    return out;
+}
+
+std::string env_name(config_key const& key)
+{
+    std::string out = "SSEHUB_";
+    for (char c : key.name)
+        out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return out;
+}
+
+void apply_json(config& cfg, std::string_view json_text, std::string_view origin)
+{
+    boost::system::error_code ec;
+    auto const doc = boost::json::parse(json_text, ec);
+    if (ec)
+        throw config_error(std::string(origin) + ": invalid JSON: " + ec.message());
+    if (!doc.is_object())
+        throw config_error(std::string(origin) + ": the configuration must be a JSON object");
+    for (auto const& [name, value] : doc.as_object()) {
+        // Keys starting with '_' are comments, so the shipped file can document itself.
+        if (!name.empty() && name.front() == '_')
+            continue;
+        auto const* key = find_key(name);
+        if (!key)
+            throw config_error(std::string(name) + ": unknown configuration key (from " + std::string(origin) + ")");
+        if (std::holds_alternative<std::string config::*>(key->field)) {
+            if (!value.is_string())
+                fail(*key, origin, "expected a string");
+            cfg.*std::get<std::string config::*>(key->field) = std::string(value.as_string());
+        } else {
+            if (value.is_int64())
+                set_integer(cfg, *key, value.as_int64(), origin);
+            else if (value.is_uint64())
+                fail(*key, origin, std::to_string(value.as_uint64()) + " is out of range");
+            else
+                fail(*key, origin, "expected an integer");
+        }
+    }
+}
+
+void apply_text(config& cfg, config_key const& key, std::string_view text, std::string_view origin)
+{
+    if (std::holds_alternative<std::string config::*>(key.field)) {
+        cfg.*std::get<std::string config::*>(key.field) = std::string(text);
+        return;
+    }
+    std::int64_t value = 0;
+    auto const [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc{} || end != text.data() + text.size())
+        fail(key, origin, "'" + std::string(text) + "' is not an integer");
+    set_integer(cfg, key, value, origin);
+}
+
+void apply_env(config& cfg, std::map<std::string, std::string> const& env)
+{
+    for (auto const& [name, value] : env) {
+        if (!name.starts_with("SSEHUB_") || name == "SSEHUB_CONFIG")
+            continue;
+        auto it = std::find_if(keys.begin(), keys.end(), [&](auto const& k) { return env_name(k) == name; });
+        if (it == keys.end())
+            throw config_error(name + ": unknown configuration variable");
+        apply_text(cfg, *it, value, "environment " + name);
+    }
+}
+
+void validate(config const& cfg)
+{
+    std::error_code ec;
+    if (!std::filesystem::is_directory(cfg.static_root, ec))
+        throw config_error("static_root: '" + cfg.static_root + "' is not a directory");
+    static constexpr std::array levels{"trace", "debug", "info", "warn", "error", "off"};
+    if (std::find(levels.begin(), levels.end(), cfg.log_level) == levels.end())
+        throw config_error("log_level: '" + cfg.log_level + "' is not one of trace, debug, info, warn, error, off");
+    if (cfg.bind.empty())
+        throw config_error("bind: must not be empty");
+    for (auto const* topic : {&cfg.default_topic, &cfg.ticker_topic, &cfg.stats_topic})
+        if (topic->empty())
+            throw config_error("topics: default_topic, ticker_topic and stats_topic must not be empty");
+}
+
+} // namespace ssehub

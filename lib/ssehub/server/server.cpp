@@ -1,0 +1,257 @@
+#include "ssehub/server/server.hpp"
+
+#include "ssehub/http/bearer_auth.hpp"
+#include "ssehub/http/connection_limit.hpp"
+#include "ssehub/http/listener.hpp"
+#include "ssehub/http/router.hpp"
+#include "ssehub/http/session_registry.hpp"
+#include "ssehub/hub/hub_shard.hpp"
+#include "ssehub/server/metrics.hpp"
+#include "ssehub/server/periodic_task.hpp"
+#include "ssehub/server/ticker.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <spdlog/spdlog.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+namespace ssehub {
+namespace {
+
+std::uint64_t first_event_id()
+{
+    // Ids start at the wall clock in microseconds, so a restarted server never reuses an id
+    // unless the previous run published more than one event per microsecond on average.
+    auto const now = std::chrono::system_clock::now().time_since_epoch();
+    return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(now).count());
+}
+
+std::size_t thread_count(config const& cfg)
+{
+    if (cfg.io_threads > 0)
+        return static_cast<std::size_t>(cfg.io_threads);
+    return std::max(1u, std::thread::hardware_concurrency());
+}
+
+} // namespace
+
+struct server::impl {
+    using work_guard = net::executor_work_guard<executor>;
+
+    // Declaration order is destruction order reversed: the io_contexts go before the hub and
+    // the connection limit, because handlers they still hold refer to both.
+    config cfg;
+    bool token_generated = false;
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+    connection_limit limit;
+    hub events;
+    std::vector<std::unique_ptr<net::io_context>> contexts;
+    std::vector<work_guard> guards;
+    std::vector<std::unique_ptr<hub_shard>> shards;
+    std::vector<std::unique_ptr<session_registry>> registries;
+    static_files files;
+    router routes;
+    tcp::acceptor acceptor;
+    std::unique_ptr<periodic_task> ticker;
+    std::unique_ptr<periodic_task> stats;
+    std::uint64_t tick_n = 0;
+
+    std::mutex mutex;
+    std::condition_variable cv;
+    bool stop_requested = false;
+    std::size_t threads_done = 0;
+
+    explicit impl(config c)
+        : cfg(std::move(c))
+        , limit(static_cast<std::size_t>(cfg.max_connections))
+        , events(hub_options{static_cast<std::size_t>(cfg.ring_events), static_cast<std::size_t>(cfg.ring_bytes),
+                             first_event_id()})
+        , contexts(make_contexts(cfg))
+        , files(cfg.static_root)
+        , routes(router_context{cfg, files, events, [this] { return metrics(); }})
+        , acceptor(*contexts[0])
+    {
+        delivery_options delivery;
+        delivery.queue_bytes = static_cast<std::size_t>(cfg.client_queue_bytes);
+        delivery.queue_frames = static_cast<std::size_t>(cfg.client_queue_frames);
+        delivery.heartbeat = std::chrono::milliseconds(cfg.heartbeat_ms);
+        delivery.write_timeout = std::chrono::milliseconds(cfg.write_timeout_ms);
+        delivery.retry = std::chrono::milliseconds(cfg.retry_ms);
+        for (auto& ctx : contexts) {
+            guards.emplace_back(ctx->get_executor());
+            shards.push_back(std::make_unique<hub_shard>(*ctx, events, delivery));
+            registries.push_back(std::make_unique<session_registry>());
+        }
+        listen();
+    }
+
+    static std::vector<std::unique_ptr<net::io_context>> make_contexts(config& cfg)
+    {
+        std::vector<std::unique_ptr<net::io_context>> out;
+        cfg.io_threads = static_cast<std::int64_t>(thread_count(cfg));
+        for (std::int64_t i = 0; i < cfg.io_threads; ++i)
+            out.push_back(std::make_unique<net::io_context>(1)); // concurrency hint: one thread
+        return out;
+    }
+
+    void listen()
+    {
+        boost::system::error_code ec;
+        auto const address = net::ip::make_address(cfg.bind, ec);
+        if (ec)
+            throw config_error("bind: '" + cfg.bind + "' is not an IP address");
+        tcp::endpoint const ep(address, static_cast<std::uint16_t>(cfg.port));
+        acceptor.open(ep.protocol(), ec);
+        if (!ec)
+            acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+        if (!ec)
+            acceptor.bind(ep, ec);
+        if (!ec)
+            acceptor.listen(net::socket_base::max_listen_connections, ec);
+        if (ec)
+            throw config_error("port: cannot listen on " + cfg.bind + ":" + std::to_string(cfg.port) + ": " + ec.message());
+    }
+
+    std::string metrics() const
+    {
+        std::vector<hub_counters const*> shard_counters;
+        for (auto const& s : shards)
+            shard_counters.push_back(&s->counters());
+        auto const up = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        return render_metrics({events.counters(), shard_counters, limit.open(), limit.max(), up, version});
+    }
+
+    stats_snapshot snapshot()
+    {
+        std::vector<hub_counters const*> shard_counters;
+        for (auto const& s : shards)
+            shard_counters.push_back(&s->counters());
+        auto const t = sum_counters(events.counters(), shard_counters);
+        return {t.subscribers, limit.open(), t.published, t.delivered, t.slow};
+    }
+
+    session_env env_for(std::size_t i) { return session_env{cfg, routes, *shards[i], *registries[i]}; }
+
+    void start_tasks()
+    {
+        std::vector<net::io_context*> ctx_ptrs;
+        for (auto& c : contexts)
+            ctx_ptrs.push_back(c.get());
+        net::co_spawn(*contexts[0], accept_loop(acceptor, ctx_ptrs, [this](std::size_t i) { return env_for(i); }, limit),
+                      log_task_exception);
+        if (cfg.ticker_interval_ms > 0) {
+            ticker = std::make_unique<periodic_task>(*contexts[0], std::chrono::milliseconds(cfg.ticker_interval_ms), [this] {
+                events.publish(make_tick(cfg.ticker_topic, ++tick_n, std::chrono::system_clock::now()));
+            });
+            ticker->start();
+        }
+        if (cfg.stats_interval_ms > 0) {
+            stats = std::make_unique<periodic_task>(*contexts[0], std::chrono::milliseconds(cfg.stats_interval_ms), [this] {
+                events.publish(make_stats(cfg.stats_topic, snapshot(), std::chrono::system_clock::now()));
+            });
+            stats->start();
+        }
+    }
+
+    void begin_shutdown()
+    {
+        spdlog::info("shutting down: closing the listener and {} open connections", limit.open());
+        net::post(*contexts[0], [this] {
+            boost::system::error_code ec;
+            acceptor.close(ec);
+        });
+        if (ticker)
+            ticker->stop();
+        if (stats)
+            stats->stop();
+        for (std::size_t i = 0; i < contexts.size(); ++i) {
+            shards[i]->stop();
+            net::post(*contexts[i], [r = registries[i].get()] { r->close_all(); });
+        }
+        // With the guards gone, each io thread returns once its last stream has closed.
+        for (auto& g : guards)
+            g.reset();
+    }
+};
+
+server::server(config cfg)
+{
+    if (cfg.publish_token.empty()) {
+        cfg.publish_token = generate_token();
+        impl_ = std::make_unique<impl>(std::move(cfg));
+        impl_->token_generated = true;
+    } else {
+        impl_ = std::make_unique<impl>(std::move(cfg));
+    }
+}
+
+server::~server() = default;
+
+void server::run(bool handle_signals)
+{
+    auto& s = *impl_;
+    s.start_tasks();
+    std::unique_ptr<net::signal_set> signals;
+    if (handle_signals) {
+        signals = std::make_unique<net::signal_set>(*s.contexts[0], SIGINT, SIGTERM);
+        signals->async_wait([this](boost::system::error_code ec, int signo) {
+            if (!ec) {
+                spdlog::info("signal {} received", signo);
+                stop();
+            }
+        });
+    }
+    std::vector<std::thread> threads;
+    for (auto& ctx : s.contexts)
+        threads.emplace_back([&s, c = ctx.get()] {
+            try {
+                c->run();
+            } catch (std::exception const& e) {
+                spdlog::critical("io thread ended by exception: {}", e.what());
+            }
+            std::lock_guard lock(s.mutex);
+            ++s.threads_done;
+            s.cv.notify_all();
+        });
+
+    {
+        std::unique_lock lock(s.mutex);
+        s.cv.wait(lock, [&] { return s.stop_requested; });
+    }
+    net::post(*s.contexts[0], [&signals] {
+        if (signals)
+            signals->cancel();
+    });
+    s.begin_shutdown();
+    {
+        std::unique_lock lock(s.mutex);
+        auto const deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(s.cfg.shutdown_timeout_ms);
+        if (!s.cv.wait_until(lock, deadline, [&] { return s.threads_done == threads.size(); })) {
+            spdlog::warn("shutdown deadline passed with {} connections open: stopping anyway", s.limit.open());
+            for (auto& ctx : s.contexts)
+                ctx->stop();
+        }
+    }
+    for (auto& t : threads)
+        t.join();
+    spdlog::info("stopped");
+}
+
+void server::stop()
+{
+    std::lock_guard lock(impl_->mutex);
+    impl_->stop_requested = true;
+    impl_->cv.notify_all();
+}
+
+std::uint16_t server::port() const { return impl_->acceptor.local_endpoint().port(); }
+config const& server::effective_config() const { return impl_->cfg; }
+bool server::token_was_generated() const { return impl_->token_generated; }
+hub& server::events() { return impl_->events; }
+std::string server::metrics_text() const { return impl_->metrics(); }
+
+} // namespace ssehub
