@@ -1,0 +1,159 @@
+// The real server on 127.0.0.1: page, static files, health, errors, the event stream.
+#include "support/test_client.hpp"
+
+#include "ssehub/hub/hub.hpp"
+#include "ssehub/server/server.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include <csignal>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace ssehub;
+using namespace ssehub::test;
+
+BOOST_AUTO_TEST_SUITE(server_test)
+
+BOOST_AUTO_TEST_CASE(serves_the_page_with_validators)
+{
+    running_server s(test_config());
+    auto const page = http_get(s.port(), "/");
+    BOOST_TEST(page.status == 200);
+    BOOST_TEST(page.header("content-type") == "text/html; charset=utf-8");
+    BOOST_TEST(page.body.find("EventSource") != std::string::npos);
+    auto const etag = page.header("etag");
+    BOOST_TEST(!etag.empty());
+    BOOST_TEST(!page.header("last-modified").empty());
+    auto const again = http_get(s.port(), "/", "If-None-Match: " + etag + "\r\n");
+    BOOST_TEST(again.status == 304);
+    BOOST_TEST(again.body.empty());
+    auto const other = http_get(s.port(), "/", "If-None-Match: \"nope\"\r\n");
+    BOOST_TEST(other.status == 200);
+}
+
+BOOST_AUTO_TEST_CASE(refuses_paths_outside_the_root)
+{
+    running_server s(test_config());
+    for (auto const* target : {"/../CMakeLists.txt", "/%2e%2e/CMakeLists.txt", "/%2E%2E%2fCMakeLists.txt",
+                               "/..%2fCMakeLists.txt", "//etc/passwd", "/static/../../etc/passwd", "/%00", "/nope.html"}) {
+        auto const r = http_get(s.port(), target);
+        BOOST_TEST_INFO("target " << target);
+        BOOST_TEST((r.status == 404 || r.status == 400));
+        BOOST_TEST(r.body.find("root:") == std::string::npos);
+        BOOST_TEST(!r.body.empty());
+    }
+}
+
+BOOST_AUTO_TEST_CASE(health_unknown_and_wrong_method)
+{
+    running_server s(test_config());
+    auto const h = http_get(s.port(), "/healthz");
+    BOOST_TEST(h.status == 200);
+    BOOST_TEST(h.body == R"({"status":"ok"})");
+    auto const missing = http_get(s.port(), "/no/such/thing");
+    BOOST_TEST(missing.status == 404);
+    BOOST_TEST(missing.body.find("error") != std::string::npos);
+    auto const del = http_exchange(s.port(), "DELETE / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    BOOST_TEST(del.status == 405);
+    BOOST_TEST(del.header("allow") == "GET, HEAD");
+    auto const post_events = http_exchange(s.port(), "POST /events HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    BOOST_TEST(post_events.status == 405);
+    BOOST_TEST(post_events.header("allow") == "GET");
+    auto const get_publish = http_get(s.port(), "/publish");
+    BOOST_TEST(get_publish.status == 405);
+    BOOST_TEST(get_publish.header("allow") == "POST");
+}
+
+BOOST_AUTO_TEST_CASE(keep_alive_serves_several_requests_on_one_connection)
+{
+    running_server s(test_config());
+    int const fd = connect_loopback(s.port());
+    send_all(fd, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+                 "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    std::string all;
+    char buf[4096];
+    for (;;) {
+        auto const n = ::recv(fd, buf, sizeof buf, 0);
+        if (n <= 0)
+            break;
+        all.append(buf, static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+    std::size_t count = 0;
+    for (auto p = all.find("HTTP/1.1 200"); p != std::string::npos; p = all.find("HTTP/1.1 200", p + 1))
+        ++count;
+    BOOST_TEST(count == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(stream_headers_and_ticks_in_order)
+{
+    auto cfg = test_config();
+    cfg.ticker_interval_ms = 50;
+    running_server s(cfg);
+    sse_client c(s.port(), "/events");
+    BOOST_TEST(c.head().status == 200);
+    BOOST_TEST(c.head().header("content-type") == "text/event-stream; charset=utf-8");
+    BOOST_TEST(c.head().header("cache-control") == "no-cache");
+    BOOST_TEST(c.head().header("x-accel-buffering") == "no");
+    BOOST_TEST(c.head().header("content-length").empty());
+    auto const ticks = c.events(3);
+    BOOST_REQUIRE_EQUAL(ticks.size(), 3u);
+    BOOST_TEST(c.comments() >= 1); // the opening comment
+    BOOST_TEST(c.retry().value_or(0) == 3000u);
+    std::uint64_t prev = 0;
+    for (auto const& t : ticks) {
+        BOOST_TEST(t.type == "tick");
+        BOOST_TEST(t.data.find("\"n\":") != std::string::npos);
+        BOOST_TEST(t.data.find("\"time\":\"") != std::string::npos);
+        auto const id = std::stoull(t.last_event_id);
+        BOOST_TEST(id > prev);
+        prev = id;
+    }
+}
+
+BOOST_AUTO_TEST_CASE(heartbeat_comments_on_an_idle_stream)
+{
+    auto cfg = test_config();
+    cfg.heartbeat_ms = 100;
+    running_server s(cfg);
+    sse_client c(s.port(), "/events");
+    auto const start = c.comments();
+    BOOST_TEST(!c.next_event(700ms)); // nothing published
+    BOOST_TEST(c.comments() - start >= 3);
+}
+
+BOOST_AUTO_TEST_CASE(sigterm_ends_open_streams_and_exits_zero)
+{
+    child_process p({"--bind", "127.0.0.1", "--port", "0", "--static-root", SSEHUB_SOURCE_DIR "/static",
+                     "--ticker-interval-ms", "20", "--publish-token", "t"});
+    auto const port = p.wait_for_port();
+    std::vector<std::unique_ptr<sse_client>> clients;
+    for (int i = 0; i < 50; ++i)
+        clients.push_back(std::make_unique<sse_client>(port, "/events"));
+    BOOST_REQUIRE(clients.back()->next_event(3s));
+    p.signal(SIGTERM);
+    auto const status = p.wait_exit(6s);
+    BOOST_REQUIRE(status.has_value());
+    BOOST_TEST(*status == 0);
+    for (auto& c : clients)
+        BOOST_TEST(c->wait_closed(1s));
+    // The last words of a stream are a retry: hint, jittered above the configured 3000 ms.
+    BOOST_TEST(clients.front()->retry().value_or(0) >= 3000u);
+    BOOST_TEST(p.output().find("stopped") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(bad_config_exits_2_naming_the_key)
+{
+    child_process p({"--port", "70000"});
+    BOOST_TEST(p.wait_exit(5s).value_or(-1) == 2);
+    BOOST_TEST(p.output().find("port") != std::string::npos);
+    child_process q({"--static-root", "/no/such/dir"});
+    BOOST_TEST(q.wait_exit(5s).value_or(-1) == 2);
+    BOOST_TEST(q.output().find("static_root") != std::string::npos);
+    child_process r({}, {"SSEHUB_NO_SUCH_KEY=1"});
+    BOOST_TEST(r.wait_exit(5s).value_or(-1) == 2);
+    BOOST_TEST(r.output().find("SSEHUB_NO_SUCH_KEY") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,351 @@
+#include "support/test_client.hpp"
+
+#include "ssehub/server/server.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+
+namespace ssehub::test {
+namespace {
+
+using clock = std::chrono::steady_clock;
+
+std::string lower(std::string s)
+{
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+// Reads until `done(buffer)` or timeout/EOF; returns false on timeout.
+template <class Done>
+bool read_until(int fd, std::string& buffer, clock::time_point deadline, Done done, bool& eof)
+{
+    char chunk[65536];
+    while (!done(buffer)) {
+        auto const left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now()).count();
+        if (left <= 0)
+            return false;
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, static_cast<int>(left)) <= 0)
+            continue;
+        auto const n = ::recv(fd, chunk, sizeof chunk, 0);
+        if (n <= 0) {
+            eof = true;
+            return done(buffer);
+        }
+        buffer.append(chunk, static_cast<std::size_t>(n));
+    }
+    return true;
+}
+
+// Parses status line and headers from the front of `buffer`; erases them.
+http_reply parse_head(std::string& buffer)
+{
+    http_reply r;
+    auto const end = buffer.find("\r\n\r\n");
+    if (end == std::string::npos)
+        throw std::runtime_error("no complete response head: " + buffer.substr(0, 200));
+    auto const head = buffer.substr(0, end);
+    buffer.erase(0, end + 4);
+    auto const sp = head.find(' ');
+    r.status = std::stoi(head.substr(sp + 1, 3));
+    std::size_t pos = head.find("\r\n");
+    while (pos != std::string::npos) {
+        auto const next = head.find("\r\n", pos + 2);
+        auto const line = head.substr(pos + 2, next == std::string::npos ? std::string::npos : next - pos - 2);
+        auto const colon = line.find(':');
+        if (colon != std::string::npos) {
+            auto value = line.substr(colon + 1);
+            value.erase(0, value.find_first_not_of(' '));
+            r.headers[lower(line.substr(0, colon))] = value;
+        }
+        pos = next;
+    }
+    return r;
+}
+
+} // namespace
+
+int connect_loopback(std::uint16_t port)
+{
+    int const fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        throw std::runtime_error("socket failed");
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        ::close(fd);
+        throw std::runtime_error("connect failed: " + std::string(std::strerror(errno)));
+    }
+    int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    return fd;
+}
+
+void send_all(int fd, std::string_view bytes)
+{
+    while (!bytes.empty()) {
+        auto const n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+        if (n <= 0)
+            throw std::runtime_error("send failed");
+        bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
+}
+
+http_reply http_exchange(std::uint16_t port, std::string const& raw, std::chrono::milliseconds timeout)
+{
+    int const fd = connect_loopback(port);
+    struct closer { int fd; ~closer() { ::close(fd); } } c{fd};
+    send_all(fd, raw);
+    auto const deadline = clock::now() + timeout;
+    std::string buffer;
+    bool eof = false;
+    if (!read_until(fd, buffer, deadline, [](std::string const& b) { return b.find("\r\n\r\n") != std::string::npos; }, eof))
+        throw std::runtime_error("timed out waiting for a response head; got: " + buffer.substr(0, 200));
+    auto reply = parse_head(buffer);
+    bool const head_request = raw.starts_with("HEAD ");
+    if (reply.status == 304 || reply.status == 204 || head_request)
+        return reply;
+    if (auto cl = reply.header("content-length"); !cl.empty()) {
+        auto const n = std::stoul(cl);
+        read_until(fd, buffer, deadline, [n](std::string const& b) { return b.size() >= n; }, eof);
+        reply.body = buffer.substr(0, n);
+    } else if (lower(reply.header("transfer-encoding")) == "chunked") {
+        read_until(fd, buffer, deadline, [](std::string const& b) { return b.find("\r\n0\r\n\r\n") != std::string::npos || b.starts_with("0\r\n\r\n"); }, eof);
+        std::size_t pos = 0;
+        for (;;) {
+            auto const eol = buffer.find("\r\n", pos);
+            auto const size = std::stoul(buffer.substr(pos, eol - pos), nullptr, 16);
+            if (size == 0)
+                break;
+            reply.body += buffer.substr(eol + 2, size);
+            pos = eol + 2 + size + 2;
+        }
+    } else {
+        read_until(fd, buffer, deadline, [](std::string const&) { return false; }, eof);
+        reply.body = buffer;
+    }
+    return reply;
+}
+
+http_reply http_get(std::uint16_t port, std::string const& target, std::string const& extra_headers)
+{
+    return http_exchange(port, "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + extra_headers + "\r\n");
+}
+
+http_reply http_publish(std::uint16_t port, std::string const& body, std::string const& token,
+                        std::string const& content_type)
+{
+    std::string req = "POST /publish HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+    if (!token.empty())
+        req += "Authorization: Bearer " + token + "\r\n";
+    if (!content_type.empty())
+        req += "Content-Type: " + content_type + "\r\n";
+    req += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    return http_exchange(port, req);
+}
+
+sse_client::sse_client(std::uint16_t port, std::string const& target, std::string const& extra_headers)
+    : parser_([this](sse::parsed_event const& e) { queue_.push_back(e); }, [this](std::string_view) { ++comments_; })
+{
+    fd_ = connect_loopback(port);
+    send_all(fd_, "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n" + extra_headers + "\r\n");
+    std::string buffer;
+    if (!read_until(fd_, buffer, clock::now() + 5s, [](std::string const& b) { return b.find("\r\n\r\n") != std::string::npos; }, eof_))
+        throw std::runtime_error("no stream head");
+    head_ = parse_head(buffer);
+    parser_.feed(buffer);
+}
+
+sse_client::~sse_client() { close(); }
+
+void sse_client::close()
+{
+    if (fd_ >= 0)
+        ::close(fd_);
+    fd_ = -1;
+}
+
+bool sse_client::read_some(std::chrono::milliseconds timeout)
+{
+    if (eof_ || fd_ < 0)
+        return false;
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(timeout.count())) <= 0)
+        return false;
+    char chunk[65536];
+    auto const n = ::recv(fd_, chunk, sizeof chunk, 0);
+    if (n <= 0) {
+        eof_ = true;
+        return false;
+    }
+    parser_.feed(std::string_view(chunk, static_cast<std::size_t>(n)));
+    return true;
+}
+
+std::optional<sse::parsed_event> sse_client::next_event(std::chrono::milliseconds timeout)
+{
+    auto const deadline = clock::now() + timeout;
+    while (queue_.empty()) {
+        auto const left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
+        if (left.count() <= 0 || (!read_some(left) && eof_))
+            return std::nullopt;
+    }
+    auto e = std::move(queue_.front());
+    queue_.pop_front();
+    return e;
+}
+
+std::vector<sse::parsed_event> sse_client::events(std::size_t n, std::chrono::milliseconds timeout)
+{
+    std::vector<sse::parsed_event> out;
+    auto const deadline = clock::now() + timeout;
+    while (out.size() < n) {
+        auto const left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
+        auto e = next_event(std::max(left, 1ms));
+        if (!e)
+            break;
+        out.push_back(std::move(*e));
+    }
+    return out;
+}
+
+bool sse_client::wait_closed(std::chrono::milliseconds timeout)
+{
+    auto const deadline = clock::now() + timeout;
+    while (!eof_ && clock::now() < deadline)
+        read_some(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now()));
+    return eof_;
+}
+
+config test_config()
+{
+    config cfg;
+    cfg.bind = "127.0.0.1";
+    cfg.port = 0;
+    cfg.io_threads = 2;
+    cfg.static_root = SSEHUB_SOURCE_DIR "/static";
+    cfg.ticker_interval_ms = 0;
+    cfg.stats_interval_ms = 0;
+    cfg.publish_token = "test-token";
+    cfg.log_level = "warn";
+    cfg.shutdown_timeout_ms = 3000;
+    return cfg;
+}
+
+running_server::running_server(config cfg)
+    : token_(cfg.publish_token)
+{
+    server_ = std::make_unique<ssehub::server>(std::move(cfg));
+    port_ = server_->port();
+    thread_ = std::thread([this] { server_->run(false); });
+}
+
+running_server::~running_server() { stop(); }
+
+void running_server::stop()
+{
+    if (thread_.joinable()) {
+        server_->stop();
+        thread_.join();
+    }
+}
+
+child_process::child_process(std::vector<std::string> args, std::vector<std::string> env)
+{
+    int pipefd[2];
+    if (::pipe2(pipefd, O_CLOEXEC) != 0)
+        throw std::runtime_error("pipe failed");
+    pid_ = ::fork();
+    if (pid_ == 0) {
+        ::dup2(pipefd[1], 1);
+        ::dup2(pipefd[1], 2);
+        std::vector<char*> argv;
+        std::string binary = SSEHUB_BINARY;
+        argv.push_back(binary.data());
+        for (auto& a : args)
+            argv.push_back(a.data());
+        argv.push_back(nullptr);
+        for (auto& e : env)
+            ::putenv(e.data());
+        ::execv(binary.c_str(), argv.data());
+        ::_exit(127);
+    }
+    ::close(pipefd[1]);
+    out_fd_ = pipefd[0];
+}
+
+child_process::~child_process()
+{
+    if (!status_ && pid_ > 0) {
+        ::kill(pid_, SIGKILL);
+        ::waitpid(pid_, nullptr, 0);
+    }
+    if (out_fd_ >= 0)
+        ::close(out_fd_);
+}
+
+void child_process::drain(std::chrono::milliseconds timeout)
+{
+    pollfd p{out_fd_, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(timeout.count())) <= 0)
+        return;
+    char chunk[4096];
+    auto const n = ::read(out_fd_, chunk, sizeof chunk);
+    if (n > 0)
+        output_.append(chunk, static_cast<std::size_t>(n));
+}
+
+std::uint16_t child_process::wait_for_port(std::chrono::milliseconds timeout)
+{
+    auto const deadline = clock::now() + timeout;
+    while (clock::now() < deadline) {
+        auto const at = output_.find("listening on http://");
+        if (at != std::string::npos) {
+            auto const colon = output_.find(':', at + 20);
+            auto const end = output_.find(' ', colon);
+            if (colon != std::string::npos && end != std::string::npos)
+                return static_cast<std::uint16_t>(std::stoi(output_.substr(colon + 1, end - colon - 1)));
+        }
+        drain(50ms);
+    }
+    throw std::runtime_error("server did not report its port; output: " + output_);
+}
+
+void child_process::signal(int signo) { ::kill(pid_, signo); }
+
+std::optional<int> child_process::wait_exit(std::chrono::milliseconds timeout)
+{
+    auto const deadline = clock::now() + timeout;
+    while (!status_ && clock::now() < deadline) {
+        int st = 0;
+        if (::waitpid(pid_, &st, WNOHANG) == pid_) {
+            status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+            break;
+        }
+        drain(20ms);
+    }
+    drain(0ms);
+    return status_;
+}
+
+std::string child_process::output()
+{
+    drain(0ms);
+    return output_;
+}
+
+} // namespace ssehub::test
