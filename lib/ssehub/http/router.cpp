@@ -174,7 +174,6 @@ response router::publish(request const& req)
 
     publish_limits limits;
     limits.default_topic = ctx_.cfg.default_topic;
-    limits.max_events = static_cast<std::size_t>(ctx_.cfg.ring_events);
     auto parsed = parse_publish_body(req.body(), limits);
     if (auto const* err = std::get_if<std::string>(&parsed))
         return error_response(req, http::status::bad_request, *err);

@@ -56,16 +56,22 @@ void subscriber::on_window_grew()
         }
     }
     accounted_ = std::max(accounted_, shard_.window_next());
+    // Start writing first: what the kernel takes at once, and the batch in flight, are not
+    // waiting. The bound applies to what is left behind them.
+    write_more();
+    if (closed_)
+        return;
+    auto const in_flight = writing_ ? batch_bytes_ : 0;
+    auto const queued_bytes = pending_bytes_ - std::min(pending_bytes_, in_flight);
+    auto const queued_frames = pending_frames_ - std::min(pending_frames_, writing_ ? batch_frames_ : 0);
     auto const& opt = shard_.options();
-    hub_counters::raise_to(shard_.counters().queue_high_water_bytes, pending_bytes_);
-    if (pending_bytes_ > opt.queue_bytes || pending_frames_ > opt.queue_frames) {
+    hub_counters::raise_to(shard_.counters().queue_high_water_bytes, queued_bytes);
+    if (queued_bytes > opt.queue_bytes || queued_frames > opt.queue_frames) {
         // Over its bound: cut rather than buffer without limit. The client reconnects with
         // Last-Event-ID and catches up from the ring while it stays within it.
         hub_counters::add(shard_.counters().slow_disconnects);
         close("slow client over its queue bound");
-        return;
     }
-    write_more();
 }
 
 void subscriber::on_sweep(clock::time_point now)

@@ -180,6 +180,7 @@ struct server::impl {
 
 server::server(config cfg)
 {
+    spdlog::set_level(spdlog::level::from_str(cfg.log_level));
     if (cfg.publish_token.empty()) {
         cfg.publish_token = generate_token();
         impl_ = std::make_unique<impl>(std::move(cfg));

@@ -1,0 +1,341 @@
+// The hub over loopback: fan-out, replay at the seam, backpressure, concurrent publishers.
+#include "support/test_client.hpp"
+
+#include "ssehub/hub/hub.hpp"
+#include "ssehub/server/server.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include <sys/socket.h>
+
+#include <atomic>
+#include <thread>
+
+using namespace ssehub;
+using namespace ssehub::test;
+
+namespace {
+
+std::string batch_body(int from, int count, std::string const& topic = "t", std::size_t pad = 0)
+{
+    std::string body = "[";
+    for (int i = from; i < from + count; ++i) {
+        if (i != from)
+            body += ',';
+        body += R"({"topic":")" + topic + R"(","event":"e","data":{"i":)" + std::to_string(i) + R"(,"pad":")"
+            + std::string(pad, 'x') + "\"}}";
+    }
+    return body + "]";
+}
+
+int index_of(sse::parsed_event const& e)
+{
+    auto const at = e.data.find("\"i\":");
+    return std::stoi(e.data.substr(at + 4));
+}
+
+std::uint64_t metric(std::uint16_t port, std::string const& name)
+{
+    auto const body = http_get(port, "/metrics").body;
+    auto const at = body.find("\n" + name + " ");
+    BOOST_REQUIRE(at != std::string::npos);
+    return std::stoull(body.substr(at + name.size() + 2));
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(hub_test)
+
+BOOST_AUTO_TEST_CASE(three_subscribers_receive_a_thousand_events_in_order)
+{
+    running_server s(test_config());
+    std::vector<std::unique_ptr<sse_client>> subs;
+    for (int i = 0; i < 3; ++i)
+        subs.push_back(std::make_unique<sse_client>(s.port(), "/events"));
+    for (int b = 0; b < 10; ++b)
+        BOOST_REQUIRE_EQUAL(http_publish(s.port(), batch_body(b * 100, 100), s.token()).status, 202);
+    for (auto& c : subs) {
+        auto const got = c->events(1000, 15s);
+        BOOST_REQUIRE_EQUAL(got.size(), 1000u);
+        for (int i = 0; i < 1000; ++i) {
+            BOOST_TEST(index_of(got[i]) == i);
+            BOOST_TEST(got[i].type == "e");
+            if (i > 0)
+                BOOST_TEST(std::stoull(got[i].last_event_id) == std::stoull(got[i - 1].last_event_id) + 1);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(publish_returns_ids_that_subscribers_see)
+{
+    running_server s(test_config());
+    sse_client c(s.port(), "/events");
+    auto const r = http_publish(s.port(), R"({"topic":"news","event":"update","data":"hello\nworld"})", s.token());
+    BOOST_REQUIRE_EQUAL(r.status, 202);
+    auto const e = c.next_event();
+    BOOST_REQUIRE(e);
+    BOOST_TEST(r.body == R"({"ids":[")" + e->last_event_id + R"("]})");
+    BOOST_TEST(e->type == "update");
+    BOOST_TEST(e->data == "hello\nworld");
+}
+
+BOOST_AUTO_TEST_CASE(topics_filter_what_a_subscriber_gets)
+{
+    running_server s(test_config());
+    sse_client a(s.port(), "/events?topic=a");
+    sse_client ab(s.port(), "/events?topic=a&topic=b");
+    sse_client all(s.port(), "/events");
+    BOOST_REQUIRE_EQUAL(http_publish(s.port(),
+                                     R"([{"topic":"a","data":1},{"topic":"b","data":2},{"topic":"c","data":3},{"topic":"a","data":4}])",
+                                     s.token()).status, 202);
+    auto data = [](std::vector<sse::parsed_event> const& v) {
+        std::string out;
+        for (auto const& e : v)
+            out += e.data;
+        return out;
+    };
+    BOOST_TEST(data(all.events(4)) == "1234");
+    BOOST_TEST(data(ab.events(3)) == "124");
+    BOOST_TEST(data(a.events(2)) == "14");
+    BOOST_TEST(!a.next_event(200ms));
+    BOOST_TEST(!ab.next_event(50ms));
+}
+
+BOOST_AUTO_TEST_CASE(reconnect_with_last_event_id_gets_exactly_the_missed_events)
+{
+    running_server s(test_config());
+    std::string last_seen;
+    {
+        sse_client c(s.port(), "/events");
+        BOOST_REQUIRE_EQUAL(http_publish(s.port(), batch_body(0, 10), s.token()).status, 202);
+        auto const got = c.events(10);
+        BOOST_REQUIRE_EQUAL(got.size(), 10u);
+        last_seen = got[4].last_event_id; // as if the connection broke after event 4
+    }
+    BOOST_REQUIRE_EQUAL(http_publish(s.port(), batch_body(10, 5), s.token()).status, 202);
+    for (auto const& how : {std::string("/events"), "/events?lastEventId=" + last_seen, "/events?last_event_id=" + last_seen}) {
+        BOOST_TEST_INFO("form " << how);
+        sse_client c(s.port(), how, how == "/events" ? "Last-Event-ID: " + last_seen + "\r\n" : "");
+        auto const got = c.events(10);
+        BOOST_REQUIRE_EQUAL(got.size(), 10u);
+        for (int i = 0; i < 10; ++i)
+            BOOST_TEST(index_of(got[i]) == i + 5);
+        BOOST_TEST(!c.next_event(150ms)); // exactly once: nothing more
+    }
+    BOOST_TEST(metric(s.port(), "ssehub_replays_total") == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(replay_respects_topics)
+{
+    running_server s(test_config());
+    BOOST_REQUIRE_EQUAL(http_publish(s.port(), R"([{"topic":"a","data":0}])", s.token()).status, 202);
+    auto const first = http_publish(s.port(), R"([{"topic":"a","data":1},{"topic":"b","data":2},{"topic":"a","data":3}])", s.token());
+    // ids of the batch: the first one is after the first event; resume after event 0.
+    auto const id1 = std::stoull(first.body.substr(first.body.find('"', 8) + 1));
+    sse_client c(s.port(), "/events?topic=a", "Last-Event-ID: " + std::to_string(id1 - 1) + "\r\n");
+    auto const got = c.events(2);
+    BOOST_REQUIRE_EQUAL(got.size(), 2u);
+    BOOST_TEST(got[0].data == "1");
+    BOOST_TEST(got[1].data == "3");
+}
+
+BOOST_AUTO_TEST_CASE(too_old_or_foreign_ids_get_the_history_lost_event)
+{
+    auto cfg = test_config();
+    cfg.ring_events = 5;
+    running_server s(cfg);
+    BOOST_REQUIRE_EQUAL(http_publish(s.port(), batch_body(0, 20), s.token()).status, 202);
+    auto const first_latest = s.get().events().next_id() - 1;
+    for (auto const& id : {std::string("1"), std::to_string(first_latest - 10), std::string("abc"), std::string("-5"),
+                           std::to_string(first_latest + 100), std::string(100, '9')}) {
+        BOOST_TEST_INFO("Last-Event-ID " << id.substr(0, 30));
+        auto const latest = s.get().events().next_id() - 1;
+        sse_client c(s.port(), "/events", "Last-Event-ID: " + id + "\r\n");
+        auto const e = c.next_event();
+        BOOST_REQUIRE(e);
+        BOOST_TEST(e->type == std::string(history_lost_event));
+        BOOST_TEST(e->last_event_id == std::to_string(latest));
+        BOOST_TEST(e->data.find("\"earliestId\":\"" + std::to_string(latest - 4) + "\"") != std::string::npos);
+        // Then the live stream, never a wrong replay.
+        BOOST_REQUIRE_EQUAL(http_publish(s.port(), batch_body(100, 1), s.token()).status, 202);
+        auto const live = c.next_event();
+        BOOST_REQUIRE(live);
+        BOOST_TEST(index_of(*live) == 100);
+    }
+    BOOST_TEST(metric(s.port(), "ssehub_resets_total") == 6u);
+    // A 10 KB id does not fit the header limit: a clear 431, not a stream.
+    auto const huge = http_get(s.port(), "/events", "Last-Event-ID: " + std::string(10000, '9') + "\r\n");
+    BOOST_TEST(huge.status == 431);
+}
+
+BOOST_AUTO_TEST_CASE(no_loss_or_duplicate_at_the_replay_seam_under_load)
+{
+    running_server s(test_config());
+    std::atomic<bool> done{false};
+    std::atomic<int> published{0};
+    auto const first_id = s.get().events().next_id();
+    std::thread publisher([&] {
+        for (int b = 0; b < 60 && !done; ++b) {
+            if (http_publish(s.port(), batch_body(b * 50, 50), s.token()).status == 202)
+                published += 50;
+        }
+    });
+    // Reconnect repeatedly while events keep coming, each time from the middle of the ring.
+    for (int round = 0; round < 5; ++round) {
+        while (published < (round + 1) * 300)
+            std::this_thread::sleep_for(1ms);
+        auto const from = first_id + static_cast<std::uint64_t>(round * 100);
+        sse_client c(s.port(), "/events", "Last-Event-ID: " + std::to_string(from) + "\r\n");
+        auto const got = c.events(400, 10s);
+        BOOST_REQUIRE_EQUAL(got.size(), 400u);
+        for (std::size_t i = 0; i < got.size(); ++i)
+            BOOST_REQUIRE_EQUAL(std::stoull(got[i].last_event_id), from + 1 + i);
+    }
+    done = true;
+    publisher.join();
+}
+
+BOOST_AUTO_TEST_CASE(a_client_that_stops_reading_is_cut_while_a_fast_one_gets_everything)
+{
+    auto cfg = test_config();
+    cfg.client_queue_bytes = 1 << 20;
+    running_server s(cfg);
+    sse_client slow(s.port(), "/events");
+    int small = 4096;
+    ::setsockopt(slow.fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    sse_client fast(s.port(), "/events");
+    constexpr int total = 3000; // ~12 MB: more than loopback socket buffers can hide
+    std::thread publisher([&] {
+        for (int b = 0; b < total / 100; ++b)
+            BOOST_CHECK_EQUAL(http_publish(s.port(), batch_body(b * 100, 100, "t", 4000), s.token()).status, 202);
+    });
+    auto const got = fast.events(total, 30s);
+    publisher.join();
+    BOOST_REQUIRE_EQUAL(got.size(), static_cast<std::size_t>(total));
+    for (int i = 0; i < total; ++i)
+        BOOST_REQUIRE_EQUAL(index_of(got[i]), i);
+    BOOST_TEST(metric(s.port(), "ssehub_slow_disconnects_total") == 1u);
+    // The slow client finds its stream ended short of the total once it reads again.
+    std::size_t slow_count = 0;
+    while (slow.next_event(2s))
+        ++slow_count;
+    BOOST_TEST(slow.wait_closed(1s));
+    BOOST_TEST(slow_count < static_cast<std::size_t>(total));
+    BOOST_TEST(metric(s.port(), "ssehub_queue_high_water_bytes") > 1u << 20);
+}
+
+BOOST_AUTO_TEST_CASE(concurrent_publishers_give_every_subscriber_the_same_order)
+{
+    auto cfg = test_config();
+    cfg.io_threads = 3;
+    running_server s(cfg);
+    std::vector<std::unique_ptr<sse_client>> subs;
+    for (int i = 0; i < 4; ++i)
+        subs.push_back(std::make_unique<sse_client>(s.port(), "/events"));
+    std::vector<std::thread> publishers;
+    for (int p = 0; p < 4; ++p)
+        publishers.emplace_back([&, p] {
+            for (int b = 0; b < 25; ++b)
+                BOOST_CHECK_EQUAL(http_publish(s.port(), batch_body(p * 1000 + b * 10, 10), s.token()).status, 202);
+        });
+    // And the C++ side publishing through the same call, from yet another thread.
+    publishers.emplace_back([&] {
+        for (int i = 0; i < 200; ++i)
+            s.get().events().publish(event_draft{"t", "e", R"({"i":)" + std::to_string(9000 + i) + "}"});
+    });
+    for (auto& t : publishers)
+        t.join();
+    std::vector<std::string> reference;
+    for (auto& c : subs) {
+        auto const got = c->events(1200, 20s);
+        BOOST_REQUIRE_EQUAL(got.size(), 1200u);
+        std::vector<std::string> order;
+        for (std::size_t i = 0; i < got.size(); ++i) {
+            order.push_back(got[i].last_event_id + ":" + got[i].data);
+            if (i > 0)
+                BOOST_REQUIRE_EQUAL(std::stoull(got[i].last_event_id), std::stoull(got[i - 1].last_event_id) + 1);
+        }
+        if (reference.empty())
+            reference = order;
+        else
+            BOOST_TEST(order == reference);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(bad_publish_input_gets_its_status_and_publishes_nothing)
+{
+    auto cfg = test_config();
+    cfg.max_body_bytes = 1000;
+    running_server s(cfg);
+    sse_client c(s.port(), "/events");
+    auto const before = s.get().events().next_id();
+    struct bad { std::string body; std::string token; std::string type; int status; };
+    std::vector<bad> cases{
+        {R"({"data":1})", "", "application/json", 401},
+        {R"({"data":1})", "wrong", "application/json", 401},
+        {R"({"data":1})", s.token(), "text/plain", 415},
+        {R"({"data":1})", s.token(), "", 415},
+        {"{not json", s.token(), "application/json", 400},
+        {R"({"topic":5,"data":1})", s.token(), "application/json", 400},
+        {R"({"event":"a\nb","data":1})", s.token(), "application/json", 400},
+        {R"({"event":"a\rb","data":1})", s.token(), "application/json", 400},
+        {R"({"event":"a\u0000b","data":1})", s.token(), "application/json", 400},
+        {R"({"topic":"a b","data":1})", s.token(), "application/json", 400},
+        {R"([{"data":1},{"topic":"bad\n","data":2}])", s.token(), "application/json", 400},
+        {R"({"nodata":1})", s.token(), "application/json", 400},
+        {"\"\xff\xfe\"", s.token(), "application/json", 400},
+        {R"({"data":")" + std::string(2000, 'x') + "\"}", s.token(), "application/json", 413},
+    };
+    for (auto const& b : cases) {
+        BOOST_TEST_INFO("body " << b.body.substr(0, 40) << " token " << b.token << " type " << b.type);
+        auto const r = http_publish(s.port(), b.body, b.token, b.type);
+        BOOST_TEST(r.status == b.status);
+        BOOST_TEST(r.body.find("\"error\"") != std::string::npos);
+    }
+    BOOST_TEST(s.get().events().next_id() == before);
+    BOOST_TEST(!c.next_event(200ms));
+    BOOST_TEST(http_get(s.port(), "/healthz").status == 200); // still serving
+}
+
+BOOST_AUTO_TEST_CASE(request_limits_answer_431_413_414)
+{
+    auto cfg = test_config();
+    cfg.max_header_bytes = 1024;
+    cfg.max_url_bytes = 256;
+    running_server s(cfg);
+    auto const big_header = http_get(s.port(), "/healthz", "X-Big: " + std::string(2000, 'a') + "\r\n");
+    BOOST_TEST(big_header.status == 431);
+    auto const long_url = http_get(s.port(), "/healthz?" + std::string(400, 'a'));
+    BOOST_TEST(long_url.status == 414);
+    auto const ok = http_get(s.port(), "/healthz?" + std::string(200, 'a'));
+    BOOST_TEST(ok.status == 200);
+}
+
+BOOST_AUTO_TEST_CASE(over_max_connections_streams_are_told_to_retry_later)
+{
+    auto cfg = test_config();
+    cfg.max_connections = 2;
+    cfg.overload_retry_ms = 20000;
+    running_server s(cfg);
+    sse_client a(s.port(), "/events");
+    sse_client b(s.port(), "/events");
+    sse_client over(s.port(), "/events");
+    BOOST_TEST(over.head().status == 200); // not an error: EventSource would give up for good
+    BOOST_TEST(over.wait_closed(2s));
+    BOOST_TEST(over.retry().value_or(0) >= 20000u);
+    BOOST_TEST(over.retry().value_or(0) <= 40000u);
+    auto const page = http_get(s.port(), "/");
+    BOOST_TEST(page.status == 503);
+    BOOST_TEST(!page.header("retry-after").empty());
+    a.close();
+    // Once a place frees up, new clients are served again.
+    bool served = false;
+    for (int i = 0; i < 50 && !served; ++i) {
+        served = http_get(s.port(), "/healthz").status == 200;
+        if (!served)
+            std::this_thread::sleep_for(20ms);
+    }
+    BOOST_TEST(served);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
