@@ -1,5 +1,7 @@
 #include "ssehub/server/config.hpp"
 
+#include "ssehub/hub/topic_filter.hpp"
+
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
@@ -144,9 +146,10 @@ void validate(config const& cfg)
         throw config_error("log_level: '" + cfg.log_level + "' is not one of trace, debug, info, warn, error, off");
     if (cfg.bind.empty())
         throw config_error("bind: must not be empty");
-    for (auto const* topic : {&cfg.default_topic, &cfg.ticker_topic, &cfg.stats_topic})
-        if (topic->empty())
-            throw config_error("topics: default_topic, ticker_topic and stats_topic must not be empty");
+    for (auto const& [name, topic] : {std::pair{"default_topic", &cfg.default_topic},
+                                      std::pair{"ticker_topic", &cfg.ticker_topic}, std::pair{"stats_topic", &cfg.stats_topic}})
+        if (!is_valid_topic(*topic))
+            throw config_error(std::string(name) + ": '" + *topic + "' is not a topic (1-128 of A-Z a-z 0-9 _ . : / -)");
 }
 
 } // namespace ssehub
