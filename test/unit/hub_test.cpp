@@ -1,0 +1,452 @@
+// hub/hub: numbering, encoding once, Last-Event-ID replay and history-lost resets.
+#include "ssehub/hub/hub.hpp"
+#include "ssehub/sse/event_parser.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+using ssehub::event_draft;
+using ssehub::frame_ptr;
+using ssehub::hub;
+using ssehub::hub_options;
+using ssehub::topic_filter;
+
+namespace {
+
+event_draft draft(std::string topic, std::string payload, std::string event = "message")
+{
+    return event_draft{std::move(topic), std::move(event), std::move(payload)};
+}
+
+hub_options options(std::size_t ring_events = 100, std::uint64_t first_id = 1)
+{
+    hub_options o;
+    o.ring_events = ring_events;
+    o.ring_bytes = 1 << 20;
+    o.first_id = first_id;
+    return o;
+}
+
+topic_filter topics(std::vector<std::string> names)
+{
+    return topic_filter(std::move(names));
+}
+
+std::vector<std::uint64_t> ids_of(std::vector<frame_ptr> const& frames)
+{
+    std::vector<std::uint64_t> out;
+    for (auto const& f : frames)
+        out.push_back(f->id);
+    return out;
+}
+
+std::vector<std::uint64_t> range(std::uint64_t first, std::uint64_t end)
+{
+    std::vector<std::uint64_t> out;
+    for (auto id = first; id < end; ++id)
+        out.push_back(id);
+    return out;
+}
+
+// The single event a frame's bytes carry, read as a browser would.
+ssehub::sse::parsed_event parse_frame(frame_ptr const& f)
+{
+    std::vector<ssehub::sse::parsed_event> events;
+    ssehub::sse::event_parser p([&](ssehub::sse::parsed_event const& e) { events.push_back(e); });
+    p.feed(f->bytes);
+    BOOST_REQUIRE_EQUAL(events.size(), 1u);
+    return events.front();
+}
+
+// Publishes `count` events on topics "a" and "b" alternately (odd ids on "a" when first_id is 1).
+void publish_alternating(hub& h, int count)
+{
+    for (int i = 0; i < count; ++i)
+        h.publish(draft(i % 2 == 0 ? "a" : "b", "payload " + std::to_string(i)));
+}
+
+// An id in the data JSON: we accept a decimal string or a number, and compare the value.
+std::uint64_t json_id(boost::json::object const& o, std::string_view key)
+{
+    auto const* v = o.if_contains(key);
+    BOOST_REQUIRE_MESSAGE(v != nullptr, "missing " << key);
+    if (v->is_string())
+        return std::stoull(std::string(v->as_string()));
+    return v->to_number<std::uint64_t>();
+}
+
+void check_reset(ssehub::subscription_start const& s, std::uint64_t earliest, std::uint64_t latest)
+{
+    BOOST_TEST(s.reset);
+    BOOST_REQUIRE_EQUAL(s.replay.size(), 1u);
+    auto const& f = s.replay.front();
+    BOOST_TEST(f->id == latest);
+    auto const ev = parse_frame(f);
+    BOOST_TEST(ev.type == ssehub::history_lost_event);
+    BOOST_TEST(ev.type == "ssehub.history-lost");
+    BOOST_TEST(ev.last_event_id == std::to_string(latest)); // the client resumes from here next time
+    auto const data = boost::json::parse(ev.data);
+    BOOST_REQUIRE(data.is_object());
+    BOOST_TEST(json_id(data.as_object(), "earliestId") == earliest);
+    BOOST_TEST(json_id(data.as_object(), "latestId") == latest);
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(hub_test)
+
+BOOST_AUTO_TEST_CASE(publish_returns_consecutive_ids_from_first_id)
+{
+    hub h(options(100, 1000));
+    BOOST_TEST(h.first_id() == 1000u);
+    BOOST_TEST(h.next_id() == 1000u);
+    BOOST_TEST(h.publish(draft("a", "x")) == 1000u);
+    std::vector<event_draft> const batch{draft("a", "1"), draft("b", "2"), draft("a", "3")};
+    BOOST_TEST(h.publish(batch) == range(1001, 1004), boost::test_tools::per_element());
+    BOOST_TEST(h.publish(draft("a", "y")) == 1004u);
+    BOOST_TEST(h.next_id() == 1005u);
+}
+
+BOOST_AUTO_TEST_CASE(default_options_start_at_id_1)
+{
+    hub h(hub_options{});
+    BOOST_TEST(h.publish(draft("a", "x")) == 1u);
+    BOOST_TEST(h.publish(draft("a", "x")) == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(published_frames_carry_id_event_topic_and_data)
+{
+    hub h(options());
+    std::vector<event_draft> const batch{draft("news", "line 1\nline 2", "update"), draft("stats", "{\"n\":1}")};
+    h.publish(batch);
+    std::vector<frame_ptr> frames;
+    h.pull(1, frames);
+    BOOST_REQUIRE_EQUAL(frames.size(), 2u);
+    BOOST_TEST(frames[0]->topic == "news");
+    BOOST_TEST(frames[1]->topic == "stats");
+    auto const first = parse_frame(frames[0]);
+    BOOST_TEST(first.last_event_id == "1");
+    BOOST_TEST(first.type == "update");
+    BOOST_TEST(first.data == "line 1\nline 2");
+    auto const second = parse_frame(frames[1]);
+    BOOST_TEST(second.last_event_id == "2");
+    BOOST_TEST(second.type == "message");
+    BOOST_TEST(second.data == "{\"n\":1}");
+}
+
+BOOST_AUTO_TEST_CASE(subscribe_without_last_event_id_gets_no_replay)
+{
+    hub h(options());
+    publish_alternating(h, 3);
+    auto const s = h.subscribe(std::nullopt, topic_filter{});
+    BOOST_TEST(s.replay.empty());
+    BOOST_TEST(!s.reset);
+    BOOST_TEST(s.live_from == 4u);
+    BOOST_TEST(h.counters().replays.load() == 0u);
+    BOOST_TEST(h.counters().resets.load() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(subscribe_before_any_publish_starts_live_at_first_id)
+{
+    hub h(options(100, 50));
+    auto const s = h.subscribe(std::nullopt, topic_filter{});
+    BOOST_TEST(s.replay.empty());
+    BOOST_TEST(s.live_from == 50u);
+}
+
+BOOST_AUTO_TEST_CASE(an_id_inside_the_ring_replays_the_missed_frames_of_the_topics)
+{
+    hub h(options());
+    publish_alternating(h, 9); // ids 1..9; odd ids on "a", even ids on "b"
+    auto const only_a = h.subscribe("2", topics({"a"}));
+    BOOST_TEST(!only_a.reset);
+    BOOST_TEST(ids_of(only_a.replay) == (std::vector<std::uint64_t>{3, 5, 7, 9}), boost::test_tools::per_element());
+    for (auto const& f : only_a.replay)
+        BOOST_TEST(f->topic == "a");
+    BOOST_TEST(only_a.live_from == 10u);
+
+    auto const only_b = h.subscribe("5", topics({"b"}));
+    BOOST_TEST(ids_of(only_b.replay) == (std::vector<std::uint64_t>{6, 8}), boost::test_tools::per_element());
+
+    auto const all = h.subscribe("6", topic_filter{});
+    BOOST_TEST(ids_of(all.replay) == range(7, 10), boost::test_tools::per_element());
+
+    auto const both = h.subscribe("6", topics({"b", "a"}));
+    BOOST_TEST(ids_of(both.replay) == range(7, 10), boost::test_tools::per_element());
+
+    auto const other = h.subscribe("1", topics({"c"}));
+    BOOST_TEST(!other.reset);
+    BOOST_TEST(other.replay.empty());
+    BOOST_TEST(other.live_from == 10u);
+}
+
+BOOST_AUTO_TEST_CASE(replayed_frames_read_back_as_the_published_events)
+{
+    hub h(options());
+    publish_alternating(h, 6);
+    auto const s = h.subscribe("3", topic_filter{});
+    BOOST_REQUIRE_EQUAL(s.replay.size(), 3u);
+    for (std::size_t i = 0; i < s.replay.size(); ++i) {
+        auto const ev = parse_frame(s.replay[i]);
+        BOOST_TEST(ev.last_event_id == std::to_string(4 + i));
+        BOOST_TEST(ev.data == "payload " + std::to_string(3 + i));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(the_last_published_id_gets_an_empty_replay)
+{
+    hub h(options());
+    publish_alternating(h, 5);
+    auto const s = h.subscribe("5", topic_filter{});
+    BOOST_TEST(!s.reset);
+    BOOST_TEST(s.replay.empty());
+    BOOST_TEST(s.live_from == 6u);
+}
+
+BOOST_AUTO_TEST_CASE(the_id_just_before_the_ring_replays_the_whole_ring)
+{
+    hub h(options(3));
+    publish_alternating(h, 6); // the ring holds 4, 5, 6
+    auto const s = h.subscribe("3", topic_filter{});
+    BOOST_TEST(!s.reset);
+    BOOST_TEST(ids_of(s.replay) == range(4, 7), boost::test_tools::per_element());
+    BOOST_TEST(s.live_from == 7u);
+}
+
+BOOST_AUTO_TEST_CASE(an_id_older_than_the_ring_is_a_reset)
+{
+    hub h(options(3));
+    publish_alternating(h, 6);
+    for (std::string_view id : {"2", "1", "0"}) {
+        BOOST_TEST_CONTEXT("Last-Event-ID " << id)
+        {
+            auto const s = h.subscribe(id, topic_filter{});
+            check_reset(s, 4, 6);
+            BOOST_TEST(s.live_from == 7u);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(an_id_from_the_future_is_a_reset)
+{
+    hub h(options());
+    publish_alternating(h, 6);
+    for (std::string_view id : {"7", "8", "1000", "18446744073709551615"}) {
+        BOOST_TEST_CONTEXT("Last-Event-ID " << id)
+        {
+            auto const s = h.subscribe(id, topics({"a"}));
+            check_reset(s, 1, 6);
+            BOOST_TEST(s.live_from == 7u);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_non_numeric_id_is_a_reset)
+{
+    hub h(options());
+    publish_alternating(h, 4);
+    for (std::string_view id : {"", "abc", "-1", "3 ", " 3", "3.0", "18446744073709551616"}) {
+        BOOST_TEST_CONTEXT("Last-Event-ID [" << id << "]")
+        {
+            check_reset(h.subscribe(id, topic_filter{}), 1, 4);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(an_id_before_first_id_minus_one_is_a_reset)
+{
+    hub h(options(100, 100));
+    auto const empty = h.subscribe("99", topic_filter{});
+    BOOST_TEST(!empty.reset);
+    BOOST_TEST(empty.replay.empty());
+    BOOST_TEST(empty.live_from == 100u);
+
+    for (int i = 0; i < 3; ++i)
+        h.publish(draft("a", "x")); // 100, 101, 102; nothing dropped
+    auto const whole = h.subscribe("99", topic_filter{});
+    BOOST_TEST(!whole.reset);
+    BOOST_TEST(ids_of(whole.replay) == range(100, 103), boost::test_tools::per_element());
+
+    for (std::string_view id : {"98", "5", "0"}) {
+        BOOST_TEST_CONTEXT("Last-Event-ID " << id)
+        {
+            check_reset(h.subscribe(id, topic_filter{}), 100, 102); // an id from another run
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(the_reset_frame_is_not_filtered_by_topic)
+{
+    hub h(options(2));
+    publish_alternating(h, 5);
+    auto const s = h.subscribe("1", topics({"nothing-published-here"}));
+    check_reset(s, 4, 5);
+}
+
+BOOST_AUTO_TEST_CASE(counters_follow_publishes_replays_and_resets)
+{
+    hub h(options(3));
+    auto const& c = h.counters();
+    BOOST_TEST(c.events_published.load() == 0u);
+    h.publish(draft("a", "1"));
+    std::vector<event_draft> const batch{draft("a", "2"), draft("b", "3"), draft("a", "4")};
+    h.publish(batch);
+    BOOST_TEST(c.events_published.load() == 4u); // ring holds 2, 3, 4
+
+    h.subscribe(std::nullopt, topic_filter{});
+    BOOST_TEST(c.replays.load() == 0u);
+    BOOST_TEST(c.resets.load() == 0u);
+
+    h.subscribe("2", topic_filter{}); // replays 3, 4
+    BOOST_TEST(c.replays.load() == 1u);
+    BOOST_TEST(c.replayed_frames.load() == 2u);
+
+    h.subscribe("1", topics({"a"})); // replays 2, 4
+    BOOST_TEST(c.replays.load() == 2u);
+    BOOST_TEST(c.replayed_frames.load() == 4u);
+
+    h.subscribe("4", topic_filter{}); // nothing missed: not a replay
+    BOOST_TEST(c.replays.load() == 2u);
+    BOOST_TEST(c.replayed_frames.load() == 4u);
+
+    h.subscribe("0", topic_filter{});
+    h.subscribe("nope", topic_filter{});
+    BOOST_TEST(c.resets.load() == 2u);
+    BOOST_TEST(c.replays.load() == 2u);
+    BOOST_TEST(c.replayed_frames.load() == 4u);
+}
+
+BOOST_AUTO_TEST_CASE(frames_are_shared_not_copied_per_subscriber)
+{
+    hub h(options());
+    publish_alternating(h, 4);
+    auto const s1 = h.subscribe("1", topic_filter{});
+    auto const s2 = h.subscribe("1", topic_filter{});
+    auto const s3 = h.subscribe("2", topics({"a"}));
+    std::vector<frame_ptr> pulled;
+    h.pull(1, pulled);
+    BOOST_REQUIRE_EQUAL(s1.replay.size(), 3u);
+    BOOST_REQUIRE_EQUAL(s2.replay.size(), 3u);
+    BOOST_REQUIRE_EQUAL(pulled.size(), 4u);
+    for (std::size_t i = 0; i < 3; ++i) {
+        BOOST_TEST(s1.replay[i].get() == s2.replay[i].get());
+        BOOST_TEST(s1.replay[i].get() == pulled[i + 1].get());
+    }
+    BOOST_REQUIRE_EQUAL(s3.replay.size(), 1u); // id 3 on "a"
+    BOOST_TEST(s3.replay[0].get() == pulled[2].get());
+}
+
+BOOST_AUTO_TEST_CASE(pull_appends_from_an_id_and_reports_where_it_started)
+{
+    hub h(options(3));
+    publish_alternating(h, 5); // the ring holds 3, 4, 5
+
+    std::vector<frame_ptr> out;
+    BOOST_TEST(h.pull(4, out) == 4u);
+    BOOST_TEST(ids_of(out) == range(4, 6), boost::test_tools::per_element());
+
+    out.clear();
+    BOOST_TEST(h.pull(1, out) == 3u); // 1 and 2 were dropped: the first id appended is 3
+    BOOST_TEST(ids_of(out) == range(3, 6), boost::test_tools::per_element());
+
+    out.clear();
+    BOOST_TEST(h.pull(6, out) == 6u); // nothing new: next_id
+    BOOST_TEST(out.empty());
+
+    std::vector<frame_ptr> kept;
+    h.pull(5, kept);
+    h.pull(5, kept); // appends, never clears
+    BOOST_TEST(ids_of(kept) == (std::vector<std::uint64_t>{5, 5}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(pull_beyond_the_newest_returns_next_id)
+{
+    hub h(options());
+    publish_alternating(h, 2);
+    std::vector<frame_ptr> out;
+    BOOST_TEST(h.pull(100, out) == 3u);
+    BOOST_TEST(out.empty());
+}
+
+BOOST_AUTO_TEST_CASE(every_waker_runs_once_per_publish_after_the_frames_are_in)
+{
+    hub h(options());
+    int wakes_a = 0;
+    int wakes_b = 0;
+    std::vector<std::uint64_t> next_seen;
+    h.add_waker([&] {
+        ++wakes_a;
+        next_seen.push_back(h.next_id()); // also proves the lock is not held here
+    });
+    h.add_waker([&] { ++wakes_b; });
+    h.publish(draft("a", "1"));
+    std::vector<event_draft> const batch{draft("a", "2"), draft("a", "3")};
+    h.publish(batch);
+    BOOST_TEST(wakes_a == 2);
+    BOOST_TEST(wakes_b == 2);
+    BOOST_TEST(next_seen == (std::vector<std::uint64_t>{2, 4}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(concurrent_publishers_get_consecutive_ids_in_ring_order)
+{
+    constexpr int threads = 4;
+    constexpr int per_thread = 2000;
+    hub h(options(threads * per_thread));
+    std::atomic<int> wakes{0};
+    h.add_waker([&] { wakes.fetch_add(1, std::memory_order_relaxed); });
+
+    std::vector<std::vector<std::uint64_t>> ids(threads);
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) {
+        pool.emplace_back([&, t] {
+            for (int i = 0; i < per_thread; ++i)
+                ids[t].push_back(h.publish(draft("t" + std::to_string(t), std::to_string(t) + ":" + std::to_string(i))));
+        });
+    }
+    for (auto& th : pool)
+        th.join();
+
+    BOOST_TEST(wakes.load() == threads * per_thread);
+    BOOST_TEST(h.counters().events_published.load() == std::uint64_t{threads * per_thread});
+    BOOST_TEST(h.next_id() == std::uint64_t{threads * per_thread + 1});
+
+    // Every id handed out exactly once, and each thread saw its own ids rise.
+    std::vector<std::uint64_t> all;
+    for (auto const& v : ids) {
+        BOOST_TEST(std::is_sorted(v.begin(), v.end()));
+        BOOST_TEST((std::adjacent_find(v.begin(), v.end()) == v.end()));
+        all.insert(all.end(), v.begin(), v.end());
+    }
+    std::sort(all.begin(), all.end());
+    BOOST_TEST((all == range(1, threads * per_thread + 1)));
+
+    // The ring is in id order, each frame's wire id matches, and each id holds what was published with it.
+    std::vector<frame_ptr> frames;
+    BOOST_TEST(h.pull(1, frames) == 1u);
+    BOOST_REQUIRE_EQUAL(frames.size(), std::size_t{threads * per_thread});
+    bool ordered = true;
+    for (std::size_t i = 0; i < frames.size(); ++i) {
+        ordered = ordered && frames[i]->id == i + 1 && frames[i]->bytes.starts_with("id: " + std::to_string(i + 1) + "\n");
+    }
+    BOOST_TEST(ordered);
+    bool matches = true;
+    for (int t = 0; t < threads; ++t)
+        for (int i = 0; i < per_thread; ++i) {
+            auto const& f = frames[ids[t][i] - 1];
+            matches = matches && f->topic == "t" + std::to_string(t)
+                && f->bytes.find("data: " + std::to_string(t) + ":" + std::to_string(i) + "\n") != std::string::npos;
+        }
+    BOOST_TEST(matches);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
