@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Runs the same SSE scenarios against ssehub and against nginx + nchan in one go, then prints a
+# table of both servers' figures and their ratio (ssehub / nchan). Writes CSV to
+# bench/results/<timestamp>/ (bench/results/latest points at the newest) for bench/plot.sh.
+#
+#   bench/compare.sh            the full run (about 8 minutes; the machine should be quiet)
+#   bench/compare.sh --quick    every scenario at a tenth of the subscribers, 3 s each
+#
+# Only 127.0.0.1 is ever a target; every load run is bounded in count and time.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/.." && pwd)
+source "$here/lib.sh"
+
+quick=0
+[[ ${1:-} == --quick ]] && quick=1
+build=${SSEHUB_BENCH_BUILD:-$repo/build/bench}
+ssehub_bin=$build/app/ssehub
+loadgen_bin=$build/bench/ssehub_loadgen
+
+install_tools() {
+  local want=(nginx libnginx-mod-nchan wrk gnuplot-nox iproute2 procps) missing=() p
+  for p in "${want[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    echo "installing: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+build_tools() {
+  if [[ ! -x $ssehub_bin || ! -x $loadgen_bin ]]; then
+    cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSSEHUB_TESTS=OFF >/dev/null
+    cmake --build "$build" -j2
+  fi
+}
+
+install_tools
+build_tools
+ulimit -n "$(ulimit -Hn)"
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+results=$repo/bench/results/$stamp
+mkdir -p "$results"
+ln -sfn "$stamp" "$repo/bench/results/latest"
+csv=$results/loadgen.csv
+SSEHUB_PID= NGINX_PID=
+cleanup() {
+  [[ -n $SSEHUB_PID ]] && kill -KILL "$SSEHUB_PID" 2>/dev/null || true
+  [[ -n $NGINX_PID ]] && kill -TERM "$NGINX_PID" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+source "$here/servers.sh"
+source "$here/scenarios.sh"
+
+{
+  echo "machine: $(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n1)), $(free -g | awk '/Mem:/{print $2}') GiB"
+  echo "kernel: $(uname -r); $(nginx -v 2>&1); nchan $(dpkg-query -W -f='${Version}' libnginx-mod-nchan)"
+  echo "ssehub: $(git -C "$repo" rev-parse --short HEAD) $("$ssehub_bin" --version)"
+  echo "date: $stamp; quick: $quick"
+} | tee "$results/machine.txt"
+
+run_all_scenarios
+"$here/table.sh" "$results" | tee "$results/table.txt"
+echo "results: $results"

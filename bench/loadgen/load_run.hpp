@@ -1,0 +1,13 @@
+// One bounded run: connect the subscribers (ramp), let them settle, optionally hold them idle,
+// publish, wait for the deliveries to drain, and sample the server between phases.
+#pragma once
+
+#include "options.hpp"
+#include "run_result.hpp"
+#include "target.hpp"
+
+namespace loadgen {
+
+run_result run_load(options const& o, target const& subscribe, target const& publish);
+
+} // namespace loadgen

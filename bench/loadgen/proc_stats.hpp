@@ -1,0 +1,21 @@
+// A process's CPU time and resident memory, read from /proc/<pid> (Linux).
+#pragma once
+
+#include <optional>
+#include <sys/types.h>
+
+namespace loadgen {
+
+struct proc_sample {
+    double cpu_seconds = 0;    // user + system, all threads
+    double system_seconds = 0; // the kernel's part of it (on loopback, most of TCP for both ends)
+    long rss_kb = 0;
+};
+
+// nullopt when the process does not exist (or /proc cannot be read).
+std::optional<proc_sample> sample_process(pid_t pid);
+
+// This process's own CPU time (getrusage), to show what the load generator itself used.
+double own_cpu_seconds();
+
+} // namespace loadgen

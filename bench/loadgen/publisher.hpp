@@ -1,0 +1,88 @@
+// The publishing side: `connections` keep-alive HTTP connections, one request in flight on
+// each, sending up to `events` events at `rate` per second (0: as fast as they are answered)
+// for at most `duration`. Each connection numbers its events 1, 2, 3... in the payload and
+// stamps the send time just before writing.
+#pragma once
+
+#include "chunked_decoder.hpp"
+#include "publish_request.hpp"
+#include "response_head.hpp"
+#include "run_control.hpp"
+#include "target.hpp"
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <vector>
+
+namespace loadgen {
+
+struct publish_options {
+    std::size_t connections = 1;
+    std::uint64_t events = 0;
+    double rate = 0;
+    std::int64_t duration_us = 0;
+};
+
+struct alignas(64) publish_progress {
+    std::atomic<std::uint64_t> sent{0};
+    std::atomic<std::uint64_t> acked{0};  // answered 2xx
+    std::atomic<std::uint64_t> failed{0}; // answered otherwise, or the connection broke
+    std::atomic<std::int64_t> first_sent_us{0};
+    std::atomic<std::int64_t> last_sent_us{0};
+    std::atomic<bool> done{false};        // nothing more will be sent or answered
+};
+
+// One keep-alive publishing connection with at most one request in flight.
+struct publish_connection {
+    enum class state : std::uint8_t { closed, connecting, idle, writing, awaiting, dead };
+    int fd = -1;
+    state st = state::closed;
+    std::uint32_t index = 0;
+    std::uint32_t seq = 0;
+    int reconnects = 0;
+    std::size_t out_size = 0, out_sent = 0;
+    std::uint64_t body_left = 0;
+    response_head head;
+    chunked_decoder chunks;
+    std::array<char, 2048> out;
+};
+
+class publisher {
+public:
+    publisher(target const& t, publish_request request, publish_options options);
+    ~publisher();
+    publisher(publisher const&) = delete;
+    publisher& operator=(publisher const&) = delete;
+
+    void run(run_control const& control); // the thread's body; returns at run_phase::stop
+    publish_progress const& progress() const { return progress_; }
+
+private:
+    using connection = publish_connection;
+
+    void step(std::int64_t now_ns);
+    bool may_send(std::int64_t now_ns) const;
+    std::int64_t wait_ns(std::int64_t now_ns) const;
+    void open(connection& c);
+    void send_next(connection& c);
+    void flush(connection& c);
+    void on_ready(connection& c, std::uint32_t events);
+    void on_readable(connection& c);
+    void on_response_done(connection& c);
+    void on_broken(connection& c);
+
+    target target_;
+    publish_request request_;
+    publish_options options_;
+    int epoll_fd_ = -1;
+    std::vector<connection> conns_;
+    std::vector<char> read_buffer_;
+    std::uint64_t started_ = 0; // events handed to a connection
+    std::uint64_t acked_ = 0, failed_ = 0;
+    std::int64_t start_ns_ = 0;
+    std::int64_t deadline_ns_ = 0;
+    publish_progress progress_;
+};
+
+} // namespace loadgen

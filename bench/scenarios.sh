@@ -1,0 +1,61 @@
+# The scenarios of the comparison (sourced by compare.sh). Each load run starts a fresh server,
+# runs the load generator once (bounded by its own --max-seconds and by `timeout`), and stops
+# the server. Servers alternate per scenario so background load hits both alike.
+
+# run_load SERVER LABEL SUBSCRIBERS RATE EVENTS SECONDS [LOADGEN OPTIONS...]
+run_load() {
+  local server=$1 label=$2 n=$3 rate=$4 events=$5 seconds=$6
+  shift 6
+  start_server "$server" "$label"
+  echo "-- $label on $server: $n subscribers, rate $rate/s, $events events, ${seconds}s"
+  timeout $((seconds + 150)) "$loadgen_bin" --url "$BASE$SUB" --publish-url "$BASE$PUB" "${PUB_ARGS[@]}" \
+    --subscribers "$n" --rate "$rate" --events "$events" --duration "$seconds" --drain 5 \
+    --ramp-timeout 60 --ramp-in-flight 1000 --settle 1 --threads "$LOADGEN_THREADS" \
+    --server-pid "$SERVER_PID" --label "$label" --server-name "$server" --csv "$csv" "$@" \
+    | tee -a "$results/loadgen.txt" || echo "loadgen ended with $? on $label/$server" >&2
+  stop_server "$server"
+  sleep 1
+}
+
+# run_wrk SERVER: wrk -t2 -c100 on GET / (index.html) for 10 s (3 s when quick).
+run_wrk() {
+  local server=$1 seconds=$2 out rps
+  start_server "$server" wrk
+  out=$(timeout $((seconds + 30)) wrk -t2 -c100 -d"${seconds}s" --latency "$BASE/")
+  echo "$out" >"$results/wrk-$server.txt"
+  rps=$(awk '/^Requests\/sec:/{print $2}' <<<"$out")
+  [[ -f $results/wrk.csv ]] || echo "server,requests_per_s,p50,p99" >"$results/wrk.csv"
+  echo "$server,$rps,$(awk '$1=="50%"{print $2}' <<<"$out"),$(awk '$1=="99%"{print $2}' <<<"$out")" >>"$results/wrk.csv"
+  echo "-- wrk GET / on $server: $rps requests/s"
+  stop_server "$server"
+  sleep 1
+}
+
+run_all_scenarios() {
+  local scale=1 seconds=10 s
+  ((quick)) && scale=10 seconds=3
+  LOADGEN_THREADS=${LOADGEN_THREADS:-2}
+  # label        subscribers       rate  events                 (extra)
+  local plan=(
+    "a           $((1000 / scale))   100   $((100 * seconds))"
+    "b           $((1000 / scale))   1000  $((1000 * seconds))"
+    "c           $((10000 / scale))  100   $((100 * seconds))"
+    "d           $((100 / scale))    0     2000000                --publishers 4"
+    "n100        $((100 / scale))    100   $((100 * seconds))"
+    "n3000       $((3000 / scale))   100   $((100 * seconds))"
+    "r300        $((1000 / scale))   300   $((300 * seconds))"
+    "r3000       $((1000 / scale))   3000  $((3000 * seconds))"
+  )
+  local line label n rate events extra
+  for line in "${plan[@]}"; do
+    read -r label n rate events extra <<<"$line"
+    for s in ssehub nchan; do
+      # shellcheck disable=SC2086 # extra is a list of options
+      run_load "$s" "$label" "$n" "$rate" "$events" "$seconds" $extra
+    done
+  done
+  # ssehub alone: 19 000 concurrent subscribers held idle, then still delivering.
+  run_load ssehub hold19k $((19000 / scale)) 100 $((100 * 5)) 5 --hold $((seconds))
+  run_wrk ssehub "$seconds"
+  run_wrk nginx2 "$seconds"
+}

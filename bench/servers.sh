@@ -1,0 +1,57 @@
+# Starting and stopping the servers under test (sourced by compare.sh; uses its $results,
+# $repo, $ssehub_bin). start_server NAME LABEL sets SERVER_PID (the process whose CPU and
+# memory are measured), BASE, SUB, PUB and PUB_ARGS (the loadgen's publish options).
+
+free_port() {
+  local p _
+  for _ in $(seq 1 50); do
+    p=$((20000 + RANDOM % 20000))
+    ss -ltnH "sport = :$p" | grep -q . || { echo "$p"; return 0; }
+  done
+  return 1
+}
+
+# start_nginx WORKERS LABEL: nginx (with nchan loaded) in the foreground of a background job.
+start_nginx() {
+  local workers=$1 dir=$results/nginx-$2 port _
+  port=$(free_port)
+  mkdir -p "$dir/tmp"
+  sed -e "s|@WORK@|$dir|g" -e "s|@PORT@|$port|g" -e "s|@STATIC@|$repo/static|g" -e "s|@WORKERS@|$workers|g" \
+    "$here/nchan.conf.in" >"$dir/nginx.conf"
+  nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" -g 'daemon off;' &
+  NGINX_PID=$!
+  for _ in $(seq 1 100); do
+    ss -ltnH "sport = :$port" | grep -q . && [[ $(pgrep -c -P "$NGINX_PID") -ge $workers ]] && break
+    sleep 0.05
+  done
+  SERVER_PID=$(pgrep -P "$NGINX_PID" | head -n1)
+  BASE=http://127.0.0.1:$port
+}
+
+start_server() {
+  local name=$1 label=$2
+  case $name in
+    ssehub)
+      start_ssehub "$ssehub_bin" "$results/ssehub-$label.log" --publish-token bench --log-level warn \
+        --io-threads 2 --max-connections 20000 --static-root "$repo/static"
+      SERVER_PID=$SSEHUB_PID
+      BASE=http://127.0.0.1:$SSEHUB_PORT SUB='/events?topic=bench' PUB=/publish
+      PUB_ARGS=(-H "Authorization: Bearer bench" -H "Content-Type: application/json"
+                --publish-body '{"topic":"bench","event":"bench","data":%P}')
+      ;;
+    nchan)
+      start_nginx 1 "$label"
+      SUB=/sub PUB=/pub PUB_ARGS=(--publish-body '%P')
+      ;;
+    nginx2)
+      start_nginx 2 "$label" # static files: as many workers as ssehub has io threads
+      ;;
+  esac
+}
+
+stop_server() {
+  case $1 in
+    ssehub) stop_pid "$SSEHUB_PID" 10 || echo "ssehub exited with $?" >&2; SSEHUB_PID= ;;
+    *) stop_pid "$NGINX_PID" 10 || true; NGINX_PID= ;;
+  esac
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Prints the comparison table (Markdown) from a results directory of bench/compare.sh:
+#   bench/table.sh bench/results/latest
+set -euo pipefail
+dir=${1:-$(dirname "$0")/results/latest}
+
+awk -F, '
+FNR == 1 { for (i = 1; i <= NF; i++) col[FILENAME, $i] = i; next }
+FILENAME ~ /loadgen.csv$/ { for (i = 1; i <= NF; i++) v[$1, $2, i] = $i; seen[$1, $2] = 1; next }
+FILENAME ~ /wrk.csv$/ { wrk[$1] = $2; next }
+function get(label, server, name) { return v[label, server, col[lg, name]] }
+function num(x, digits) { return x == "" ? "-" : sprintf("%." digits "f", x) }
+function big(x) { return x == "" ? "-" : (x >= 1e6 ? sprintf("%.2fM", x / 1e6) : (x >= 1e4 ? sprintf("%.0fk", x / 1e3) : sprintf("%.0f", x))) }
+function ratio(a, b) { return (a == "" || b == "" || b + 0 == 0) ? "-" : sprintf("%.2f", a / b) }
+function row(scn, what, a, b, shown_a, shown_b, target) {
+  printf "| %s | %s | %s | %s | %s | %s |\n", scn, what, shown_a, shown_b, ratio(a, b), target
+}
+function fig(label, what, name, kind, target,    a, b, sa, sb) {
+  a = get(label, "ssehub", name); b = get(label, "nchan", name)
+  if (kind == "ms") { a = a == "" ? "" : a / 1000; b = b == "" ? "" : b / 1000; sa = num(a, 2); sb = num(b, 2) }
+  else if (kind == "s") { sa = num(a, 2); sb = num(b, 2) }
+  else { sa = big(a); sb = big(b) }
+  row(label, what, a, b, sa, sb, target)
+}
+END {
+  lg = dir "/loadgen.csv"
+  print "| scenario | figure | ssehub | nchan | ssehub/nchan | target |"
+  print "|---|---|---:|---:|---:|---|"
+  fig("a", "latency p50 (ms)", "p50_us", "ms", "")
+  fig("a", "latency p90 (ms)", "p90_us", "ms", "")
+  fig("a", "latency p99 (ms)", "p99_us", "ms", "ratio <= 0.5")
+  fig("a", "latency max (ms)", "max_us", "ms", "")
+  fig("a", "deliveries/s (offered 100k/s)", "deliveries_per_s", "", "")
+  fig("a", "deliveries per server CPU-s", "deliveries_per_cpu_s", "", "")
+  fig("b", "deliveries/s (offered 1M/s)", "deliveries_per_s", "", "the full 1M/s")
+  fig("b", "deliveries per server CPU-s", "deliveries_per_cpu_s", "", "~500k")
+  fig("b", "latency p99 (ms)", "p99_us", "ms", "")
+  fig("b", "events missed", "missed", "", "")
+  fig("c", "deliveries/s (offered 1M/s)", "deliveries_per_s", "", "the full 1M/s")
+  fig("c", "deliveries per server CPU-s", "deliveries_per_cpu_s", "", "~500k")
+  fig("c", "latency p99 (ms)", "p99_us", "ms", "")
+  fig("c", "events missed", "missed", "", "")
+  fig("c", "bytes per idle subscriber", "bytes_per_subscriber", "", "<= 2048")
+  fig("d", "max deliveries/s", "deliveries_per_s", "", "")
+  fig("d", "deliveries per server CPU-s", "deliveries_per_cpu_s", "", "3.5M")
+  fig("d", "latency p99 (ms)", "p99_us", "ms", "ratio <= 0.5")
+  fig("c", "e: time to connect 10 000 (s)", "connect_s", "s", "")
+  fig("c", "e: connections/s", "connect_per_s", "", "ratio >= 1")
+  row("f", "wrk GET / requests/s (ssehub vs nginx)", wrk["ssehub"], wrk["nginx2"], big(wrk["ssehub"]), big(wrk["nginx2"]), "ratio >= 1")
+  if (seen["hold19k", "ssehub"]) {
+    n = get("hold19k", "ssehub", "connected"); per = get("hold19k", "ssehub", "bytes_per_subscriber")
+    base = get("hold19k", "ssehub", "rss_before_kb") * 1024
+    printf "\nssehub held %d of %d subscribers (%d dropped) for the hold, RSS %.0f MiB, %.0f B each;", \
+      n, get("hold19k", "ssehub", "subscribers"), get("hold19k", "ssehub", "dropped"), \
+      get("hold19k", "ssehub", "rss_connected_kb") / 1024, per
+    printf " then delivered %d of %d events (p99 %.2f ms).\n", get("hold19k", "ssehub", "deliveries"), \
+      get("hold19k", "ssehub", "expected"), get("hold19k", "ssehub", "p99_us") / 1000
+    printf "Extrapolated to 100 000 idle subscribers: %.0f MiB (%.0f MiB base + 100 000 x %.0f B).\n", \
+      (base + 1e5 * per) / 1048576, base / 1048576, per
+  }
+}' dir="$dir" "$dir/loadgen.csv" "$dir/wrk.csv" 2>/dev/null || true
