@@ -63,6 +63,14 @@ BOOST_AUTO_TEST_CASE(health_unknown_and_wrong_method)
     auto const get_publish = http_get(s.port(), "/publish");
     BOOST_TEST(get_publish.status == 405);
     BOOST_TEST(get_publish.header("allow") == "POST");
+
+    auto const metrics = http_get(s.port(), "/metrics");
+    BOOST_TEST(metrics.status == 200);
+    BOOST_TEST(metrics.header("content-type").starts_with("text/plain; version=0.0.4"));
+    BOOST_TEST(metrics.body.find("ssehub_http_requests_total{route=\"healthz\",status=\"200\"} 1\n") != std::string::npos);
+    BOOST_TEST(metrics.body.find("ssehub_http_requests_total{route=\"static\",status=\"404\"} 1\n") != std::string::npos);
+    BOOST_TEST(metrics.body.find("ssehub_http_requests_total{route=\"publish\",status=\"405\"} 1\n") != std::string::npos);
+    BOOST_TEST(metrics.body.find("ssehub_build_info{version=") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(keep_alive_serves_several_requests_on_one_connection)

@@ -1,5 +1,6 @@
 #include "ssehub/http/http_session.hpp"
 
+#include "ssehub/http/request_counters.hpp"
 #include "ssehub/http/router.hpp"
 #include "ssehub/http/session_registry.hpp"
 #include "ssehub/http/url.hpp"
@@ -27,16 +28,20 @@ namespace {
 constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 using clock = std::chrono::steady_clock;
 
+// One log line and one metrics count per answered request.
 struct request_log {
+    request_counters& counters;
     std::string client;
     clock::time_point start = clock::now();
 
     void line(std::string_view method, std::string_view target, unsigned status, std::size_t bytes) const
     {
+        auto const path = split_target(target).path;
+        counters.count(request_counters::route_of(path), status);
         auto const us = std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - start).count();
-        // The query string may carry a token one day (issue: subscriber auth): log the path only.
+        // The path only: a query string may carry a credential.
         spdlog::info("request method={} path={} status={} bytes={} duration_ms={:.3f} client={}", method,
-                     split_target(target).path.substr(0, 256), status, bytes, static_cast<double>(us) / 1000.0, client);
+                     path.substr(0, 256), status, bytes, static_cast<double>(us) / 1000.0, client);
     }
 };
 
@@ -71,7 +76,7 @@ std::string overload_preamble(config const& cfg)
 net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::optional<connection_slot> slot)
 {
     auto const& cfg = env.cfg;
-    request_log log;
+    request_log log{env.requests, {}};
     {
         beast::error_code ec;
         auto const ep = socket.remote_endpoint(ec);
@@ -115,7 +120,7 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
             if (target_size > static_cast<std::size_t>(cfg.max_url_bytes)) {
                 auto res = error_response(req.version(), false, http::status::uri_too_long, "request target too long");
                 co_await http::async_write(stream, res, use_tuple);
-                log.line(req.method_string(), "(too long)", 414, res.body().size());
+                log.line(req.method_string(), "", 414, res.body().size());
                 co_return;
             }
             if (header_bytes - target_size > static_cast<std::size_t>(cfg.max_header_bytes))
@@ -134,7 +139,7 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
         if (ec) {
             if (auto res = answer_for_read_error(ec, parser.got_some() || buffer.size() > 0)) {
                 co_await http::async_write(stream, *res, use_tuple);
-                log.line("-", "-", res->result_int(), res->body().size());
+                log.line("-", "", res->result_int(), res->body().size());
                 stream.socket().shutdown(tcp::socket::shutdown_send, ec);
             }
             co_return;

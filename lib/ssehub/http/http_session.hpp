@@ -15,12 +15,14 @@ struct config;
 class router;
 class hub_shard;
 class session_registry;
+class request_counters;
 
 struct session_env {
     config const& cfg;
     router& routes;
     hub_shard& shard;
     session_registry& sessions;
+    request_counters& requests;
 };
 
 // Runs until the peer closes, a timeout, an error, shutdown or the hand-off to a stream.

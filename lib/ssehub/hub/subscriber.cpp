@@ -25,8 +25,11 @@ subscriber::subscriber(tcp::socket socket, hub_shard& shard, topic_filter topics
     , replay_(std::move(start.replay))
     , cursor_(start.live_from)
     , accounted_(start.live_from)
-    , last_write_(clock::now())
+    , started_(clock::now())
+    , last_write_(started_)
 {
+    boost::system::error_code ec;
+    remote_ = socket_.remote_endpoint(ec);
 }
 
 void subscriber::start()
@@ -156,6 +159,7 @@ void subscriber::on_written(boost::system::error_code ec, std::size_t bytes)
     hub_counters::add(counters.bytes_written, bytes);
     hub_counters::add(counters.frames_delivered, batch_frames_ + batch_replay_);
     frames_sent_ += batch_frames_ + batch_replay_;
+    bytes_sent_ += bytes;
     last_write_ = clock::now();
     if (finishing_) {
         close("finished");
@@ -182,7 +186,9 @@ void subscriber::close(char const* why)
     boost::system::error_code ec;
     if (finishing_)
         socket_.shutdown(tcp::socket::shutdown_send, ec);
-    spdlog::debug("stream end: {} frames, reason: {}", frames_sent_, why);
+    auto const ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - started_).count();
+    spdlog::info("stream end path=/events status=200 bytes={} events={} duration_ms={} client={}:{} reason=\"{}\"",
+                 bytes_sent_, frames_sent_, ms, remote_.address().to_string(), remote_.port(), why);
     socket_.close(ec);
     shard_.remove(*this);
 }

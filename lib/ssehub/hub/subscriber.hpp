@@ -55,9 +55,12 @@ private:
     std::size_t batch_replay_ = 0;
     std::size_t batch_bytes_ = 0;
     std::size_t batch_frames_ = 0;
+    tcp::endpoint remote_;             // for the end-of-stream log line
+    clock::time_point started_;
     clock::time_point last_write_;
     clock::time_point write_started_;
     std::uint64_t frames_sent_ = 0;
+    std::uint64_t bytes_sent_ = 0;
     bool writing_ = false;
     bool heartbeat_due_ = false;
     bool finishing_ = false;

@@ -3,6 +3,7 @@
 #include "ssehub/http/bearer_auth.hpp"
 #include "ssehub/http/connection_limit.hpp"
 #include "ssehub/http/listener.hpp"
+#include "ssehub/http/request_counters.hpp"
 #include "ssehub/http/router.hpp"
 #include "ssehub/http/session_registry.hpp"
 #include "ssehub/hub/hub_shard.hpp"
@@ -48,6 +49,7 @@ struct server::impl {
     bool token_generated = false;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
     connection_limit limit;
+    request_counters requests;
     hub events;
     std::vector<std::unique_ptr<net::io_context>> contexts;
     std::vector<work_guard> guards;
@@ -122,7 +124,8 @@ struct server::impl {
         for (auto const& s : shards)
             shard_counters.push_back(&s->counters());
         auto const up = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        return render_metrics({events.counters(), shard_counters, limit.open(), limit.max(), up, version});
+        return render_metrics({events.counters(), shard_counters, limit.open(), limit.max(), up, version})
+            + requests.render();
     }
 
     stats_snapshot snapshot()
@@ -134,7 +137,7 @@ struct server::impl {
         return {t.subscribers, limit.open(), t.published, t.delivered, t.slow};
     }
 
-    session_env env_for(std::size_t i) { return session_env{cfg, routes, *shards[i], *registries[i]}; }
+    session_env env_for(std::size_t i) { return session_env{cfg, routes, *shards[i], *registries[i], requests}; }
 
     void start_tasks()
     {
