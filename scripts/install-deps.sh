@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(build-essential cmake ninja-build pkg-config curl
           libboost1.81-dev libboost-json1.81-dev libboost-test1.81-dev
-          libspdlog-dev libcli11-dev)
+          libspdlog-dev libcli11-dev libssl-dev)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(nginx chromium nodejs npm procps)
 fi

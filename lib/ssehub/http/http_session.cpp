@@ -61,6 +61,22 @@ std::optional<response> answer_for_read_error(beast::error_code ec, bool got_byt
     return std::nullopt;
 }
 
+// Lingering close: after refusing a request the client may still be sending its body. Reading
+// and discarding a bounded amount lets our answer reach it instead of a connection reset.
+net::awaitable<void> linger(beast::tcp_stream& stream)
+{
+    beast::error_code ec;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream.expires_after(std::chrono::seconds(2));
+    std::vector<char> sink(16 * 1024);
+    for (std::size_t total = 0; total < (16u << 20);) {
+        auto [rec, n] = co_await stream.async_read_some(net::buffer(sink), use_tuple);
+        if (rec)
+            break;
+        total += n;
+    }
+}
+
 std::string overload_preamble(config const& cfg)
 {
     // Any non-200 answer ends an EventSource for good; 200 with a long, jittered retry: and a
@@ -121,6 +137,7 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
                 auto res = error_response(req.version(), false, http::status::uri_too_long, "request target too long");
                 co_await http::async_write(stream, res, use_tuple);
                 log.line(req.method_string(), "", 414, res.body().size());
+                co_await linger(stream);
                 co_return;
             }
             if (header_bytes - target_size > static_cast<std::size_t>(cfg.max_header_bytes))
@@ -140,7 +157,7 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
             if (auto res = answer_for_read_error(ec, parser.got_some() || buffer.size() > 0)) {
                 co_await http::async_write(stream, *res, use_tuple);
                 log.line("-", "", res->result_int(), res->body().size());
-                stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+                co_await linger(stream);
             }
             co_return;
         }

@@ -38,7 +38,7 @@ struct router_context {
 // Thread-safe when its context is (the hub and static_files are).
 class router {
 public:
-    explicit router(router_context ctx) : ctx_(std::move(ctx)) { }
+    explicit router(router_context ctx);
 
     std::variant<response, events_route> route(request const& req);
 
@@ -46,8 +46,13 @@ private:
     response serve_static(request const& req, std::string_view path);
     std::variant<response, events_route> open_stream(request const& req, std::string_view query);
     response publish(request const& req);
+    response publish_unwrapped(request const& req);
+    response preflight(request const& req, std::string_view path);
+    std::optional<std::string_view> allowed_origin(request const& req) const;
+    void add_cors(request const& req, response& res) const;
 
     router_context ctx_;
+    std::vector<std::string> cors_origins_;
 };
 
 // A JSON error body {"error": message} with the given status.
@@ -55,6 +60,7 @@ response error_response(request const& req, http::status status, std::string_vie
 response error_response(unsigned version, bool keep_alive, http::status status, std::string_view message);
 
 // The head and opening bytes of an SSE response (shared with the overload answer).
-std::string stream_preamble(std::string_view opening_comment, std::uint64_t retry_ms);
+// `extra_headers`: complete header lines ("Name: value\r\n"), e.g. CORS.
+std::string stream_preamble(std::string_view opening_comment, std::uint64_t retry_ms, std::string_view extra_headers = {});
 
 } // namespace ssehub

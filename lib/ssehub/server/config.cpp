@@ -36,6 +36,8 @@ constexpr std::array keys{
     config_key{"shutdown_timeout_ms", "graceful shutdown deadline", &config::shutdown_timeout_ms, 0, kMaxMs},
     config_key{"overload_retry_ms", "base retry: hint to subscribers over max_connections (jittered up to 2x)", &config::overload_retry_ms, 0, kMaxMs},
     config_key{"publish_token", "Bearer token for POST /publish (empty: random, printed once)", &config::publish_token},
+    config_key{"subscriber_secret", "HS256 secret of subscriber tokens (empty: /events is open)", &config::subscriber_secret},
+    config_key{"cors_origins", "origins allowed to use /events and /publish cross-origin, comma-separated (* for any)", &config::cors_origins},
     config_key{"default_topic", "topic of published events that name none", &config::default_topic},
     config_key{"ticker_interval_ms", "built-in tick event period (0: off)", &config::ticker_interval_ms, 0, kMaxMs},
     config_key{"ticker_topic", "topic of the built-in tick events", &config::ticker_topic},

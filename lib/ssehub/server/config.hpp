@@ -32,6 +32,8 @@ struct config {
     std::int64_t shutdown_timeout_ms = 5000;
     std::int64_t overload_retry_ms = 30000;
     std::string publish_token; // empty: a random one is generated at startup
+    std::string subscriber_secret; // empty: /events needs no token
+    std::string cors_origins;      // comma-separated allowlist for /events and /publish; "*": any
     std::string default_topic = "default";
     std::int64_t ticker_interval_ms = 1000; // 0: no ticker
     std::string ticker_topic = "ticker";
