@@ -7,6 +7,8 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <ctime>
+#include <optional>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -63,6 +65,26 @@ struct tree {
     {
         std::error_code ec;
         fs::remove_all(base, ec);
+    }
+};
+
+// Sets TZ for one scope: a UTC formatter must not notice the local time zone.
+struct local_time_zone {
+    std::optional<std::string> saved;
+    explicit local_time_zone(char const* tz)
+    {
+        if (char const* old = std::getenv("TZ"))
+            saved = old;
+        ::setenv("TZ", tz, 1);
+        ::tzset();
+    }
+    ~local_time_zone()
+    {
+        if (saved)
+            ::setenv("TZ", saved->c_str(), 1);
+        else
+            ::unsetenv("TZ");
+        ::tzset();
     }
 };
 
@@ -148,6 +170,16 @@ BOOST_AUTO_TEST_CASE(missing_files_and_directories_without_index_are_not_found)
     BOOST_TEST(!files.find("/empty_dir/"));
     BOOST_TEST(!files.find("/empty_dir"));
     BOOST_TEST(!files.find("/nowhere/"));
+}
+
+BOOST_AUTO_TEST_CASE(only_regular_files_are_served)
+{
+    tree t;
+    // Opening a FIFO without a writer would block the server thread: it must not even be opened.
+    BOOST_REQUIRE(::mkfifo((t.root / "pipe").c_str(), 0600) == 0);
+    static_files files(t.root);
+    BOOST_TEST(!files.find("/pipe"));
+    BOOST_TEST(!files.find("/docs")); // a directory named without its slash
 }
 
 BOOST_AUTO_TEST_CASE(traversal_is_not_found)
@@ -269,6 +301,14 @@ BOOST_AUTO_TEST_CASE(http_date_is_an_imf_fixdate)
     std::regex const fixdate(R"((Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d GMT)");
     auto const now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
     BOOST_TEST(std::regex_match(http_date(now.count()), fixdate), http_date(now.count()));
+}
+
+BOOST_AUTO_TEST_CASE(http_date_does_not_depend_on_the_local_time_zone)
+{
+    for (char const* tz : {"XYZ-5:30", "ABC+7"}) { // POSIX TZ strings: no tzdata needed
+        local_time_zone const zone(tz);
+        BOOST_TEST(http_date(784111777) == "Sun, 06 Nov 1994 08:49:37 GMT", "TZ=" << tz);
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

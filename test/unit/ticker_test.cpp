@@ -7,6 +7,9 @@
 #include <boost/test/unit_test.hpp>
 
 #include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <optional>
 #include <regex>
 #include <string>
 #include <string_view>
@@ -20,6 +23,26 @@ namespace {
 system_clock::time_point const known = sys_days{year{2026} / 11 / 21} + hours{20} + minutes{44} + seconds{0} + milliseconds{123};
 
 std::regex const iso_ms_z(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)");
+
+// Sets TZ for one scope: a UTC formatter must not notice the local time zone.
+struct local_time_zone {
+    std::optional<std::string> saved;
+    explicit local_time_zone(char const* tz)
+    {
+        if (char const* old = std::getenv("TZ"))
+            saved = old;
+        ::setenv("TZ", tz, 1);
+        ::tzset();
+    }
+    ~local_time_zone()
+    {
+        if (saved)
+            ::setenv("TZ", saved->c_str(), 1);
+        else
+            ::unsetenv("TZ");
+        ::tzset();
+    }
+};
 
 boost::json::object payload_object(ssehub::event_draft const& d)
 {
@@ -57,6 +80,14 @@ BOOST_AUTO_TEST_CASE(iso8601_utc_of_known_times)
     BOOST_TEST(iso8601_utc(sys_days{year{2000} / 1 / 2} + hours{3} + minutes{4} + seconds{5} + milliseconds{7})
                == "2000-01-02T03:04:05.007Z"); // zero-padded milliseconds
     BOOST_TEST(iso8601_utc(sys_days{year{2030} / 12 / 31} + milliseconds{50}) == "2030-12-31T00:00:00.050Z");
+}
+
+BOOST_AUTO_TEST_CASE(iso8601_utc_does_not_depend_on_the_local_time_zone)
+{
+    for (char const* tz : {"XYZ-5:30", "ABC+7"}) { // POSIX TZ strings: no tzdata needed
+        local_time_zone const zone(tz);
+        BOOST_TEST(iso8601_utc(known) == "2026-11-21T20:44:00.123Z", "TZ=" << tz);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(iso8601_utc_ignores_sub_millisecond_parts)

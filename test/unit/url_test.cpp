@@ -102,6 +102,15 @@ BOOST_AUTO_TEST_CASE(bad_or_truncated_escapes_are_refused)
     }
 }
 
+BOOST_AUTO_TEST_CASE(a_truncated_escape_is_not_completed_from_bytes_after_the_view)
+{
+    std::string const buffer = "a%4142";
+    std::string_view const view = std::string_view(buffer).substr(0, 3); // "a%4"
+    BOOST_TEST(decode(view, false) == "<bad>");
+    BOOST_TEST(decode(std::string_view(buffer).substr(0, 2), true) == "<bad>"); // "a%"
+    BOOST_TEST(decode(std::string_view(buffer).substr(0, 4), false) == "aA"); // "a%41"
+}
+
 BOOST_AUTO_TEST_CASE(plus_is_a_space_only_in_a_query)
 {
     BOOST_TEST(decode("a+b", true) == "a b");
