@@ -201,7 +201,7 @@ BOOST_AUTO_TEST_CASE(a_client_that_stops_reading_is_cut_while_a_fast_one_gets_ev
     cfg.client_queue_bytes = 1 << 20;
     running_server s(cfg);
     sse_client slow(s.port(), "/events");
-    int small = 4096;
+    int small = 64 * 1024; // small enough to fill, large enough to drain quickly afterwards
     ::setsockopt(slow.fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
     sse_client fast(s.port(), "/events");
     constexpr int total = 3000; // ~12 MB: more than loopback socket buffers can hide
