@@ -128,7 +128,9 @@ void apply_text(config& cfg, config_key const& key, std::string_view text, std::
 
 void apply_env(config& cfg, std::map<std::string, std::string> const& env)
 {
-    for (auto const& [name, value] : env) {
+    for (auto const& entry : env) {
+        auto const& name = entry.first; // a plain reference: lambdas cannot capture bindings in C++20
+        auto const& value = entry.second;
         if (!name.starts_with("SSEHUB_") || name == "SSEHUB_CONFIG")
             continue;
         auto it = std::find_if(keys.begin(), keys.end(), [&](auto const& k) { return env_name(k) == name; });
