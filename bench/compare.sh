@@ -6,6 +6,11 @@
 #   bench/compare.sh            the full run (about 8 minutes; the machine should be quiet)
 #   bench/compare.sh --quick    every scenario at a tenth of the subscribers, 3 s each
 #
+# The servers and the load generator are built from a clean export of a commit
+# (SSEHUB_BENCH_REV, default HEAD) into build/bench-<commit>/, so the figures belong to that
+# commit and not to whatever the work tree holds. SSEHUB_BENCH_BUILD=DIR uses an existing
+# build directory instead (DIR/app/ssehub, DIR/bench/ssehub_loadgen).
+#
 # Only 127.0.0.1 is ever a target; every load run is bounded in count and time.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -14,7 +19,8 @@ source "$here/lib.sh"
 
 quick=0
 [[ ${1:-} == --quick ]] && quick=1
-build=${SSEHUB_BENCH_BUILD:-$repo/build/bench}
+commit=$(git -C "$repo" rev-parse --short "${SSEHUB_BENCH_REV:-HEAD}")
+build=${SSEHUB_BENCH_BUILD:-$repo/build/bench-$commit/build}
 ssehub_bin=$build/app/ssehub
 loadgen_bin=$build/bench/ssehub_loadgen
 
@@ -31,10 +37,16 @@ install_tools() {
 }
 
 build_tools() {
-  if [[ ! -x $ssehub_bin || ! -x $loadgen_bin ]]; then
-    cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSSEHUB_TESTS=OFF >/dev/null
-    cmake --build "$build" -j2
+  [[ -x $ssehub_bin && -x $loadgen_bin ]] && return 0
+  if [[ -n ${SSEHUB_BENCH_BUILD:-} ]]; then
+    echo "no ssehub or ssehub_loadgen in $SSEHUB_BENCH_BUILD" >&2
+    exit 2
   fi
+  local src=$repo/build/bench-$commit/src
+  rm -rf "$src" && mkdir -p "$src"
+  git -C "$repo" archive "$commit" | tar -x -C "$src"
+  cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSSEHUB_TESTS=OFF >/dev/null
+  cmake --build "$build" -j2
 }
 
 install_tools
@@ -58,10 +70,11 @@ source "$here/scenarios.sh"
 {
   echo "machine: $(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n1)), $(free -g | awk '/Mem:/{print $2}') GiB"
   echo "kernel: $(uname -r); $(nginx -v 2>&1); nchan $(dpkg-query -W -f='${Version}' libnginx-mod-nchan)"
-  echo "ssehub: $(git -C "$repo" rev-parse --short HEAD) $("$ssehub_bin" --version)"
-  echo "date: $stamp; quick: $quick"
+  echo "ssehub: $("$ssehub_bin" --version) built from ${SSEHUB_BENCH_BUILD:-commit $commit}"
+  echo "date: $stamp; quick: $quick; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$results/machine.txt"
 
 run_all_scenarios
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$results/machine.txt"
 "$here/table.sh" "$results" | tee "$results/table.txt"
 echo "results: $results"

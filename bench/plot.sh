@@ -27,9 +27,9 @@ for s in ssehub nchan; do
   series "a r300 b r3000" "$s" offered_rate >"$tmp/rate-$s.dat"
 done
 
-plot() { # NAME TITLE XLABEL YLABEL PREFIX USING-LINES...
-  local name=$1 title=$2 xlabel=$3 ylabel=$4 prefix=$5
-  shift 5
+plot() { # NAME TITLE XLABEL YLABEL USING-LINES...
+  local name=$1 title=$2 xlabel=$3 ylabel=$4
+  shift 4
   gnuplot <<GP
 set terminal svg size 720,440 font "sans,12" background "white"
 set output "$out/$name.svg"
@@ -44,22 +44,22 @@ plot $(IFS=,; echo "$*")
 GP
 }
 
-plot latency_vs_subscribers "Publish-to-receive latency, 100 events/s" "subscribers" "latency (ms)" subs \
+plot latency_vs_subscribers "Publish-to-receive latency, 100 events/s" "subscribers" "latency (ms)" \
   "'$tmp/subs-ssehub.dat' using 1:2 with linespoints lw 2 title 'ssehub p50'" \
   "'$tmp/subs-ssehub.dat' using 1:3 with linespoints lw 2 dt 2 title 'ssehub p99'" \
   "'$tmp/subs-nchan.dat' using 1:2 with linespoints lw 2 title 'nchan p50'" \
   "'$tmp/subs-nchan.dat' using 1:3 with linespoints lw 2 dt 2 title 'nchan p99'"
-plot deliveries_vs_subscribers "Deliveries per second, 100 events/s" "subscribers" "deliveries/s" subs \
-  "'$tmp/subs-ssehub.dat' using 1:5 with lines lc rgb 'gray' dt 3 title 'offered'" \
+plot deliveries_vs_subscribers "Deliveries per second, 100 events/s" "subscribers" "deliveries/s" \
+  "'$tmp/subs-ssehub.dat' using 1:5 with lines lc rgb '#555555' dt 3 title 'offered'" \
   "'$tmp/subs-ssehub.dat' using 1:4 with linespoints lw 2 title 'ssehub'" \
   "'$tmp/subs-nchan.dat' using 1:4 with linespoints lw 2 title 'nchan'"
-plot latency_vs_rate "Publish-to-receive latency, 1 000 subscribers" "publish rate (events/s)" "latency (ms)" rate \
+plot latency_vs_rate "Publish-to-receive latency, 1 000 subscribers" "publish rate (events/s)" "latency (ms)" \
   "'$tmp/rate-ssehub.dat' using 1:2 with linespoints lw 2 title 'ssehub p50'" \
   "'$tmp/rate-ssehub.dat' using 1:3 with linespoints lw 2 dt 2 title 'ssehub p99'" \
   "'$tmp/rate-nchan.dat' using 1:2 with linespoints lw 2 title 'nchan p50'" \
   "'$tmp/rate-nchan.dat' using 1:3 with linespoints lw 2 dt 2 title 'nchan p99'"
-plot deliveries_vs_rate "Deliveries per second, 1 000 subscribers" "publish rate (events/s)" "deliveries/s" rate \
-  "'$tmp/rate-ssehub.dat' using 1:5 with lines lc rgb 'gray' dt 3 title 'offered'" \
+plot deliveries_vs_rate "Deliveries per second, 1 000 subscribers" "publish rate (events/s)" "deliveries/s" \
+  "'$tmp/rate-ssehub.dat' using 1:5 with lines lc rgb '#555555' dt 3 title 'offered'" \
   "'$tmp/rate-ssehub.dat' using 1:4 with linespoints lw 2 title 'ssehub'" \
   "'$tmp/rate-nchan.dat' using 1:4 with linespoints lw 2 title 'nchan'"
 echo "charts written to $out"

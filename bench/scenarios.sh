@@ -10,7 +10,7 @@ run_load() {
   echo "-- $label on $server: $n subscribers, rate $rate/s, $events events, ${seconds}s"
   timeout $((seconds + 150)) "$loadgen_bin" --url "$BASE$SUB" --publish-url "$BASE$PUB" "${PUB_ARGS[@]}" \
     --subscribers "$n" --rate "$rate" --events "$events" --duration "$seconds" --drain 5 \
-    --ramp-timeout 60 --ramp-in-flight 1000 --settle 1 --threads "$LOADGEN_THREADS" \
+    --ramp-timeout 60 --ramp-in-flight 1000 --settle 1 --threads "$LOADGEN_THREADS" --publishers 4 \
     --server-pid "$SERVER_PID" --label "$label" --server-name "$server" --csv "$csv" "$@" \
     | tee -a "$results/loadgen.txt" || echo "loadgen ended with $? on $label/$server" >&2
   stop_server "$server"
@@ -35,23 +35,22 @@ run_all_scenarios() {
   local scale=1 seconds=10 s
   ((quick)) && scale=10 seconds=3
   LOADGEN_THREADS=${LOADGEN_THREADS:-2}
-  # label        subscribers       rate  events                 (extra)
+  # label        subscribers       rate  events
   local plan=(
     "a           $((1000 / scale))   100   $((100 * seconds))"
     "b           $((1000 / scale))   1000  $((1000 * seconds))"
     "c           $((10000 / scale))  100   $((100 * seconds))"
-    "d           $((100 / scale))    0     2000000                --publishers 4"
+    "d           $((100 / scale))    0     2000000"
     "n100        $((100 / scale))    100   $((100 * seconds))"
     "n3000       $((3000 / scale))   100   $((100 * seconds))"
     "r300        $((1000 / scale))   300   $((300 * seconds))"
     "r3000       $((1000 / scale))   3000  $((3000 * seconds))"
   )
-  local line label n rate events extra
+  local line label n rate events
   for line in "${plan[@]}"; do
-    read -r label n rate events extra <<<"$line"
+    read -r label n rate events <<<"$line"
     for s in ssehub nchan; do
-      # shellcheck disable=SC2086 # extra is a list of options
-      run_load "$s" "$label" "$n" "$rate" "$events" "$seconds" $extra
+      run_load "$s" "$label" "$n" "$rate" "$events" "$seconds"
     done
   done
   # ssehub alone: 19 000 concurrent subscribers held idle, then still delivering.

@@ -15,12 +15,12 @@ function ratio(a, b) { return (a == "" || b == "" || b + 0 == 0) ? "-" : sprintf
 function row(scn, what, a, b, shown_a, shown_b, target) {
   printf "| %s | %s | %s | %s | %s | %s |\n", scn, what, shown_a, shown_b, ratio(a, b), target
 }
-function fig(label, what, name, kind, target,    a, b, sa, sb) {
+function fig(label, what, name, kind, target, shown,    a, b, sa, sb) {
   a = get(label, "ssehub", name); b = get(label, "nchan", name)
   if (kind == "ms") { a = a == "" ? "" : a / 1000; b = b == "" ? "" : b / 1000; sa = num(a, 2); sb = num(b, 2) }
   else if (kind == "s") { sa = num(a, 2); sb = num(b, 2) }
   else { sa = big(a); sb = big(b) }
-  row(label, what, a, b, sa, sb, target)
+  row(shown == "" ? label : shown, what, a, b, sa, sb, target)
 }
 END {
   lg = dir "/loadgen.csv"
@@ -44,8 +44,8 @@ END {
   fig("d", "max deliveries/s", "deliveries_per_s", "", "")
   fig("d", "deliveries per server CPU-s", "deliveries_per_cpu_s", "", "3.5M")
   fig("d", "latency p99 (ms)", "p99_us", "ms", "ratio <= 0.5")
-  fig("c", "e: time to connect 10 000 (s)", "connect_s", "s", "")
-  fig("c", "e: connections/s", "connect_per_s", "", "ratio >= 1")
+  fig("c", "time to connect 10 000 (run c)", "connect_s", "s", "", "e")
+  fig("c", "connections/s (run c)", "connect_per_s", "", "ratio >= 1", "e")
   row("f", "wrk GET / requests/s (ssehub vs nginx)", wrk["ssehub"], wrk["nginx2"], big(wrk["ssehub"]), big(wrk["nginx2"]), "ratio >= 1")
   if (seen["hold19k", "ssehub"]) {
     n = get("hold19k", "ssehub", "connected"); per = get("hold19k", "ssehub", "bytes_per_subscriber")
@@ -59,3 +59,20 @@ END {
       (base + 1e5 * per) / 1048576, base / 1048576, per
   }
 }' dir="$dir" "$dir/loadgen.csv" "$dir/wrk.csv" 2>/dev/null || true
+
+# Every load run of the directory, one row each.
+echo
+awk -F, 'NR == 1 {
+  for (i = 1; i <= NF; i++) c[$i] = i
+  print "| run | server | subscribers | offered events/s | published/s | deliveries/s | p50 ms | p99 ms | max ms | server CPU-s (kernel) | deliveries per CPU-s | loadgen CPU-s | missed / out of order |"
+  print "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  next
+}
+{
+  r = $(c["offered_rate"]) + 0
+  printf "| %s | %s | %d | %s | %.0f | %.0f | %.1f | %.1f | %.1f | %.2f (%.2f) | %.0f | %.2f | %d / %d |\n",
+    $(c["label"]), $(c["server"]), $(c["connected"]), (r == 0 ? "max" : r), $(c["publish_per_s"]),
+    $(c["deliveries_per_s"]), $(c["p50_us"]) / 1000, $(c["p99_us"]) / 1000, $(c["max_us"]) / 1000,
+    $(c["server_cpu_publish_s"]), $(c["server_sys_publish_s"]), $(c["deliveries_per_cpu_s"]),
+    $(c["loadgen_cpu_s"]), $(c["missed"]), $(c["out_of_order"])
+}' "$dir/loadgen.csv"
