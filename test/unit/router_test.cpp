@@ -171,6 +171,13 @@ BOOST_FIXTURE_TEST_CASE(get_a_file_serves_it_with_its_type, fixture)
     BOOST_TEST(header(res, http::field::content_type).starts_with("text/javascript"));
 }
 
+BOOST_FIXTURE_TEST_CASE(a_query_string_does_not_change_the_file, fixture)
+{
+    auto const res = as_response(routes.route(make_request(http::verb::get, "/app.js?v=3")));
+    BOOST_TEST(res.result_int() == 200u);
+    BOOST_TEST(res.body() == app_js);
+}
+
 BOOST_FIXTURE_TEST_CASE(head_root_has_headers_but_no_body, fixture)
 {
     auto const res = as_response(routes.route(make_request(http::verb::head, "/")));

@@ -1,5 +1,6 @@
 // http/static_files: files under the root only, revalidated on every request.
 #include "ssehub/http/static_files.hpp"
+#include "unit/known_bug.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -282,6 +283,26 @@ BOOST_AUTO_TEST_CASE(a_cached_file_replaced_by_an_outward_symlink_is_no_longer_f
     fs::remove(path);
     fs::create_symlink(t.base / "outside" / "secret.txt", path);
     BOOST_TEST(!files.find("/docs/page.txt"));
+}
+
+// BUG: static_files.cpp:77 revalidates a cache hit by lstat() of the *old* resolved path only,
+// so when a symlink inside the root is pointed at another file (a deploy swapping
+// "assets -> releases/v2/assets"), the old target keeps being served for as long as it exists.
+// Fix: on a hit, also check that fs::canonical(root_ / relative) still equals real_path
+// (or key the cache by the resolved path), and reload when it does not.
+BOOST_AUTO_TEST_CASE(a_retargeted_symlink_serves_its_new_target,
+                     *boost::unit_test::disabled() * boost::unit_test::precondition(ssehub::test::known_bugs_enabled))
+{
+    tree t;
+    static_files files(t.root);
+    auto const first = files.find("/link_in.js");
+    BOOST_REQUIRE(first);
+    BOOST_TEST(first->content == "console.log(1);\n");
+    fs::remove(t.root / "link_in.js");
+    fs::create_symlink("docs/page.txt", t.root / "link_in.js");
+    auto const second = files.find("/link_in.js");
+    BOOST_REQUIRE(second);
+    BOOST_TEST(second->content == "page");
 }
 
 BOOST_AUTO_TEST_CASE(root_is_canonical)
