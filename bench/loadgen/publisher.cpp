@@ -130,10 +130,7 @@ void publisher::open(connection& c)
 void publisher::send_next(connection& c)
 {
     auto const sent_us = now_us();
-    c.out_size = request_.build(c.out, payload_fields{c.index, ++c.seq, sent_us});
-    c.out_sent = 0;
-    c.head.reset();
-    c.chunks = chunked_decoder{};
+    c.begin(request_.build(c.out, payload_fields{c.index, ++c.seq, sent_us}));
     ++started_;
     if (progress_.first_sent_us.load(std::memory_order_relaxed) == 0)
         progress_.first_sent_us.store(sent_us, std::memory_order_relaxed);
@@ -191,34 +188,22 @@ void publisher::on_readable(connection& c)
         on_broken(c);
         return;
     }
-    std::string_view bytes(read_buffer_.data(), static_cast<std::size_t>(n));
-    if (!c.head.complete()) {
-        auto const used = c.head.feed(bytes);
-        if (!used) {
-            on_broken(c);
-            return;
-        }
-        bytes.remove_prefix(*used);
-        if (!c.head.complete())
-            return;
-        c.body_left = c.head.content_length().value_or(0);
-    }
-    if (c.head.chunked()) {
-        if (!c.chunks.feed(bytes, [](std::string_view) {}))
-            on_broken(c);
-        else if (c.chunks.done())
-            on_response_done(c);
-        return;
-    }
-    c.body_left -= std::min<std::uint64_t>(c.body_left, bytes.size());
-    if (c.body_left == 0)
+    switch (c.on_response_bytes({read_buffer_.data(), static_cast<std::size_t>(n)})) {
+    case connection::reading::broken:
+        on_broken(c);
+        break;
+    case connection::reading::done:
         on_response_done(c);
+        break;
+    case connection::reading::more:
+        break;
+    }
 }
 
 void publisher::on_response_done(connection& c)
 {
-    ++(c.head.status() / 100 == 2 ? acked_ : failed_);
-    if (!c.head.keep_alive()) {
+    ++(c.status() / 100 == 2 ? acked_ : failed_);
+    if (!c.keep_alive()) {
         close(c.fd);
         c.fd = -1;
         c.st = state::closed;

@@ -4,13 +4,11 @@
 // stamps the send time just before writing.
 #pragma once
 
-#include "chunked_decoder.hpp"
+#include "publish_connection.hpp"
 #include "publish_request.hpp"
-#include "response_head.hpp"
 #include "run_control.hpp"
 #include "target.hpp"
 
-#include <array>
 #include <atomic>
 #include <cstdint>
 #include <vector>
@@ -31,21 +29,6 @@ struct alignas(64) publish_progress {
     std::atomic<std::int64_t> first_sent_us{0};
     std::atomic<std::int64_t> last_sent_us{0};
     std::atomic<bool> done{false};        // nothing more will be sent or answered
-};
-
-// One keep-alive publishing connection with at most one request in flight.
-struct publish_connection {
-    enum class state : std::uint8_t { closed, connecting, idle, writing, awaiting, dead };
-    int fd = -1;
-    state st = state::closed;
-    std::uint32_t index = 0;
-    std::uint32_t seq = 0;
-    int reconnects = 0;
-    std::size_t out_size = 0, out_sent = 0;
-    std::uint64_t body_left = 0;
-    response_head head;
-    chunked_decoder chunks;
-    std::array<char, 2048> out;
 };
 
 class publisher {
