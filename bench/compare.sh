@@ -7,8 +7,8 @@
 #   bench/compare.sh --quick    every scenario at a tenth of the subscribers, 3 s each
 #
 # The servers and the load generator are built from a clean export of a commit
-# (SSEHUB_BENCH_REV, default HEAD) into build/bench-<commit>/, so the figures belong to that
-# commit and not to whatever the work tree holds. SSEHUB_BENCH_BUILD=DIR uses an existing
+# (BENCH_REV, default HEAD) into build/bench-<commit>/, so the figures belong to that
+# commit and not to whatever the work tree holds. BENCH_BUILD=DIR uses an existing
 # build directory instead (DIR/app/ssehub, DIR/bench/ssehub_loadgen).
 #
 # Only 127.0.0.1 is ever a target; every load run is bounded in count and time.
@@ -19,8 +19,8 @@ source "$here/lib.sh"
 
 quick=0
 [[ ${1:-} == --quick ]] && quick=1
-commit=$(git -C "$repo" rev-parse --short "${SSEHUB_BENCH_REV:-HEAD}")
-build=${SSEHUB_BENCH_BUILD:-$repo/build/bench-$commit/build}
+commit=$(git -C "$repo" rev-parse --short "${BENCH_REV:-HEAD}")
+build=${BENCH_BUILD:-$repo/build/bench-$commit/build}
 ssehub_bin=$build/app/ssehub
 loadgen_bin=$build/bench/ssehub_loadgen
 
@@ -38,8 +38,8 @@ install_tools() {
 
 build_tools() {
   [[ -x $ssehub_bin && -x $loadgen_bin ]] && return 0
-  if [[ -n ${SSEHUB_BENCH_BUILD:-} ]]; then
-    echo "no ssehub or ssehub_loadgen in $SSEHUB_BENCH_BUILD" >&2
+  if [[ -n ${BENCH_BUILD:-} ]]; then
+    echo "no ssehub or ssehub_loadgen in $BENCH_BUILD" >&2
     exit 2
   fi
   local src=$repo/build/bench-$commit/src
@@ -70,7 +70,7 @@ source "$here/scenarios.sh"
 {
   echo "machine: $(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n1)), $(free -g | awk '/Mem:/{print $2}') GiB"
   echo "kernel: $(uname -r); $(nginx -v 2>&1); nchan $(dpkg-query -W -f='${Version}' libnginx-mod-nchan)"
-  echo "ssehub: $("$ssehub_bin" --version) built from ${SSEHUB_BENCH_BUILD:-commit $commit}"
+  echo "ssehub: $("$ssehub_bin" --version) built from ${BENCH_BUILD:-commit $commit}"
   echo "date: $stamp; quick: $quick; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$results/machine.txt"
 

@@ -3,8 +3,11 @@
 # start_ssehub BINARY LOGFILE [FLAGS...]: starts ssehub on 127.0.0.1, an ephemeral port, no
 # ticker or stats events; sets SSEHUB_PID and SSEHUB_PORT.
 start_ssehub() {
-  local bin=$1 log=$2; shift 2
-  "$bin" --port 0 --bind 127.0.0.1 --ticker-interval-ms 0 --stats-interval-ms 0 "$@" >"$log" 2>&1 &
+  local bin=$1 log=$2 v clean=(); shift 2
+  # The flags alone configure it: SSEHUB_* variables of the caller's environment would change
+  # its settings (or stop it, when a name is unknown).
+  for v in $(compgen -e); do [[ $v == SSEHUB_* ]] && clean+=(-u "$v"); done
+  env "${clean[@]}" "$bin" --port 0 --bind 127.0.0.1 --ticker-interval-ms 0 --stats-interval-ms 0 "$@" >"$log" 2>&1 &
   SSEHUB_PID=$!
   SSEHUB_PORT=
   local i
