@@ -286,6 +286,16 @@ child_process::child_process(std::vector<std::string> args, std::vector<std::str
     }
     ::close(pipefd[1]);
     out_fd_ = pipefd[0];
+    reader_ = std::thread([this] {
+        char chunk[4096];
+        for (;;) {
+            auto const n = ::read(out_fd_, chunk, sizeof chunk);
+            if (n <= 0)
+                return;
+            std::lock_guard lock(mutex_);
+            output_.append(chunk, static_cast<std::size_t>(n));
+        }
+    });
 }
 
 child_process::~child_process()
@@ -294,35 +304,27 @@ child_process::~child_process()
         ::kill(pid_, SIGKILL);
         ::waitpid(pid_, nullptr, 0);
     }
+    if (reader_.joinable())
+        reader_.join(); // the child is gone, so its end of the pipe is closed
     if (out_fd_ >= 0)
         ::close(out_fd_);
-}
-
-void child_process::drain(std::chrono::milliseconds timeout)
-{
-    pollfd p{out_fd_, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(timeout.count())) <= 0)
-        return;
-    char chunk[4096];
-    auto const n = ::read(out_fd_, chunk, sizeof chunk);
-    if (n > 0)
-        output_.append(chunk, static_cast<std::size_t>(n));
 }
 
 std::uint16_t child_process::wait_for_port(std::chrono::milliseconds timeout)
 {
     auto const deadline = clock::now() + timeout;
     while (clock::now() < deadline) {
-        auto const at = output_.find("listening on http://");
+        auto const out = output();
+        auto const at = out.find("listening on http://");
         if (at != std::string::npos) {
-            auto const colon = output_.find(':', at + 20);
-            auto const end = output_.find(' ', colon);
+            auto const colon = out.find(':', at + 20);
+            auto const end = out.find(' ', colon);
             if (colon != std::string::npos && end != std::string::npos)
-                return static_cast<std::uint16_t>(std::stoi(output_.substr(colon + 1, end - colon - 1)));
+                return static_cast<std::uint16_t>(std::stoi(out.substr(colon + 1, end - colon - 1)));
         }
-        drain(50ms);
+        std::this_thread::sleep_for(20ms);
     }
-    throw std::runtime_error("server did not report its port; output: " + output_);
+    throw std::runtime_error("server did not report its port; output: " + output());
 }
 
 void child_process::signal(int signo) { ::kill(pid_, signo); }
@@ -336,15 +338,16 @@ std::optional<int> child_process::wait_exit(std::chrono::milliseconds timeout)
             status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
             break;
         }
-        drain(20ms);
+        std::this_thread::sleep_for(10ms);
     }
-    drain(0ms);
+    if (status_ && reader_.joinable())
+        reader_.join(); // everything the child printed is in output_ now
     return status_;
 }
 
 std::string child_process::output()
 {
-    drain(0ms);
+    std::lock_guard lock(mutex_);
     return output_;
 }
 

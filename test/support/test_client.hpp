@@ -10,6 +10,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -100,10 +101,11 @@ public:
     int pid() const { return pid_; }
 
 private:
-    void drain(std::chrono::milliseconds timeout);
     int pid_ = -1;
     int out_fd_ = -1;
-    std::string output_;
+    std::mutex mutex_;
+    std::string output_; // filled by reader_, so a chatty child never blocks on a full pipe
+    std::thread reader_;
     std::optional<int> status_;
 };
 

@@ -43,18 +43,19 @@ std::size_t thread_count(config const& cfg)
 struct server::impl {
     using work_guard = net::executor_work_guard<executor>;
 
-    // Declaration order is destruction order reversed: the io_contexts go before the hub and
-    // the connection limit, because handlers they still hold refer to both.
+    // Declaration order is destruction order reversed: the io_contexts go before the hub, the
+    // connection limit and the session registries, because handlers they may still hold (after
+    // a forced stop) refer to them.
     config cfg;
     bool token_generated = false;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
     connection_limit limit;
     request_counters requests;
     hub events;
+    std::vector<std::unique_ptr<session_registry>> registries; // sessions unregister on destruction
     std::vector<std::unique_ptr<net::io_context>> contexts;
     std::vector<work_guard> guards;
     std::vector<std::unique_ptr<hub_shard>> shards;
-    std::vector<std::unique_ptr<session_registry>> registries;
     static_files files;
     router routes;
     tcp::acceptor acceptor;
