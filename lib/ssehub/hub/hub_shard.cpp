@@ -15,6 +15,7 @@ hub_shard::hub_shard(net::io_context& ctx, hub& h, delivery_options options)
     , hub_(h)
     , options_(options)
     , window_first_(h.next_id())
+    , drain_timer_(ctx)
     , sweep_timer_(ctx)
 {
     hub_.add_waker([this] { wake(); });
@@ -26,7 +27,7 @@ hub_shard::~hub_shard() = default;
 void hub_shard::wake()
 {
     if (!wake_pending_.exchange(true, std::memory_order_acq_rel))
-        net::post(ctx_, [this] { drain(); });
+        net::post(ctx_, [this] { schedule_drain(); });
 }
 
 void hub_shard::stop()
@@ -34,6 +35,7 @@ void hub_shard::stop()
     net::post(ctx_, [this] {
         stopping_ = true;
         sweep_timer_.cancel();
+        drain_timer_.cancel();
         // Jitter spreads the reconnects of thousands of browsers over a window instead of one
         // instant when the server comes back.
         std::minstd_rand rng(std::random_device{}());
@@ -78,8 +80,24 @@ void hub_shard::remove(subscriber& s)
     counters_.subscribers.fetch_sub(1, std::memory_order_relaxed);
 }
 
+void hub_shard::schedule_drain()
+{
+    // wake_pending_ stays set while waiting, so publishes meanwhile add no posts.
+    auto const due = last_drain_ + options_.delivery_interval;
+    if (stopping_ || std::chrono::steady_clock::now() >= due) {
+        drain();
+        return;
+    }
+    drain_timer_.expires_at(due);
+    drain_timer_.async_wait([this](boost::system::error_code ec) {
+        if (!ec)
+            drain();
+    });
+}
+
 void hub_shard::drain()
 {
+    now_ = last_drain_ = std::chrono::steady_clock::now();
     // Cleared before pulling: a publish that lands after the pull posts again.
     wake_pending_.store(false, std::memory_order_release);
     pulled_.clear();
@@ -126,7 +144,7 @@ void hub_shard::arm_sweep()
 
 void hub_shard::sweep()
 {
-    auto const now = subscriber::clock::now();
+    auto const now = now_ = subscriber::clock::now();
     for (auto i = subscribers_.size(); i-- > 0;) {
         if (i >= subscribers_.size())
             continue;

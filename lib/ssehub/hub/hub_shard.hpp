@@ -7,6 +7,7 @@
 #include "ssehub/hub/hub.hpp"
 #include "ssehub/net.hpp"
 
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
@@ -27,6 +28,10 @@ struct delivery_options {
     std::chrono::milliseconds heartbeat{15000};
     std::chrono::milliseconds write_timeout{30000};
     std::chrono::milliseconds retry{3000}; // base of the jittered retry: sent at shutdown
+    // Fan-out passes are at least this far apart: under load each write then carries every
+    // frame published meanwhile (one syscall for many events); when idle an event still goes
+    // out at once, since the last pass is long past.
+    std::chrono::microseconds delivery_interval{5000};
 };
 
 // Thread-safety: wake() and stop() may be called from any thread; everything else runs on the
@@ -57,8 +62,11 @@ public:
     hub_counters const& counters() const { return counters_; }
     hub& source() { return hub_; }
     std::size_t size() const { return subscribers_.size(); }
+    std::vector<net::const_buffer>& scratch_buffers() { return scratch_; }
+    std::chrono::steady_clock::time_point now() const { return now_; } // as of this drain/sweep
 
 private:
+    void schedule_drain();
     void drain();
     void arm_sweep();
     void sweep();
@@ -71,6 +79,10 @@ private:
     std::uint64_t window_first_;
     std::vector<std::shared_ptr<subscriber>> subscribers_;
     std::vector<frame_ptr> pulled_; // reused by drain()
+    std::vector<net::const_buffer> scratch_; // reused by every subscriber's direct write
+    std::chrono::steady_clock::time_point now_ = std::chrono::steady_clock::now();
+    std::chrono::steady_clock::time_point last_drain_{};
+    net::steady_timer drain_timer_;
     net::steady_timer sweep_timer_;
     bool stopping_ = false;
     alignas(64) hub_counters counters_; // this shard's share of delivery counters

@@ -30,6 +30,7 @@ subscriber::subscriber(tcp::socket socket, hub_shard& shard, topic_filter topics
 {
     boost::system::error_code ec;
     remote_ = socket_.remote_endpoint(ec);
+    socket_.non_blocking(true, ec); // write_more() writes directly and falls back to async
 }
 
 void subscriber::start()
@@ -105,62 +106,105 @@ void subscriber::finish(std::string last_words)
         write_more();
 }
 
-void subscriber::write_more()
+bool subscriber::gather(std::vector<net::const_buffer>& out)
 {
-    if (writing_ || closed_)
-        return;
-    buffers_.clear();
+    out.clear();
     batch_replay_ = batch_bytes_ = batch_frames_ = 0;
     batch_end_ = cursor_;
     if (!head_.empty())
-        buffers_.push_back(net::buffer(head_));
+        out.push_back(net::buffer(head_));
     if (!finishing_) {
-        for (auto i = replay_pos_; i < replay_.size() && buffers_.size() < max_batch_buffers; ++i, ++batch_replay_)
-            buffers_.push_back(net::buffer(replay_[i]->bytes));
+        for (auto i = replay_pos_; i < replay_.size() && out.size() < max_batch_buffers; ++i, ++batch_replay_)
+            out.push_back(net::buffer(replay_[i]->bytes));
         auto const next = shard_.window_next();
         std::size_t bytes = 0;
-        for (; batch_end_ < next && buffers_.size() < max_batch_buffers && bytes < max_batch_bytes; ++batch_end_) {
+        for (; batch_end_ < next && out.size() < max_batch_buffers && bytes < max_batch_bytes; ++batch_end_) {
             auto const& f = shard_.window_at(batch_end_);
             if (!topics_.matches(f.topic))
                 continue;
-            buffers_.push_back(net::buffer(f.bytes));
+            out.push_back(net::buffer(f.bytes));
             bytes += f.bytes.size();
             ++batch_frames_;
         }
         batch_bytes_ = bytes;
-        if (buffers_.empty() && heartbeat_due_)
-            buffers_.push_back(net::buffer(heartbeat_bytes));
+        if (out.empty() && heartbeat_due_)
+            out.push_back(net::buffer(heartbeat_bytes));
     }
-    if (buffers_.empty()) {
-        cursor_ = batch_end_; // only frames of other topics: skipped
-        if (finishing_)
-            close("finished");
-        std::vector<net::const_buffer>().swap(buffers_); // an idle stream holds no buffer list
+    return !out.empty();
+}
+
+void subscriber::write_more()
+{
+    // The common case costs one writev and no allocation: the batch is gathered into the
+    // shard's scratch list and written at once on the non-blocking socket. Only what the
+    // kernel does not take goes through an asynchronous write with a list of its own.
+    while (!writing_ && !closed_) {
+        auto& scratch = shard_.scratch_buffers();
+        if (!gather(scratch)) {
+            cursor_ = batch_end_; // only frames of other topics: skipped
+            if (finishing_)
+                close("finished");
+            return;
+        }
+        heartbeat_due_ = false;
+        auto const total = net::buffer_size(scratch);
+        boost::system::error_code ec;
+        auto written = socket_.write_some(scratch, ec);
+        if (ec == net::error::would_block || ec == net::error::try_again) {
+            ec = {};
+            written = 0;
+        }
+        if (ec) {
+            close("write failed");
+            return;
+        }
+        if (written == total) {
+            complete_batch(written);
+            continue;
+        }
+        // Keep what is left (the frames stay alive: the window and replay_ hold them).
+        buffers_.clear();
+        std::size_t skip = written;
+        for (auto const& b : scratch) {
+            if (skip >= b.size()) {
+                skip -= b.size();
+                continue;
+            }
+            buffers_.push_back(b + skip);
+            skip = 0;
+        }
+        writing_ = true;
+        write_started_ = clock::now();
+        net::async_write(socket_, buffers_,
+                         [self = shared_from_this(), written](boost::system::error_code ec, std::size_t n) {
+                             self->on_written(ec, written + n);
+                         });
         return;
     }
-    writing_ = true;
-    heartbeat_due_ = false;
-    write_started_ = clock::now();
-    net::async_write(socket_, buffers_, [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
-        self->on_written(ec, n);
-    });
 }
 
 void subscriber::on_written(boost::system::error_code ec, std::size_t bytes)
 {
     writing_ = false;
+    std::vector<net::const_buffer>().swap(buffers_); // an idle stream holds no buffer list
     if (closed_)
         return;
     if (ec) {
         close("write failed");
         return;
     }
+    complete_batch(bytes);
+    write_more();
+}
+
+void subscriber::complete_batch(std::size_t bytes)
+{
     auto& counters = shard_.counters();
     hub_counters::add(counters.bytes_written, bytes);
     hub_counters::add(counters.frames_delivered, batch_frames_ + batch_replay_);
     frames_sent_ += batch_frames_ + batch_replay_;
     bytes_sent_ += bytes;
-    last_write_ = clock::now();
+    last_write_ = shard_.now();
     if (finishing_) {
         close("finished");
         return;
@@ -175,7 +219,6 @@ void subscriber::on_written(boost::system::error_code ec, std::size_t bytes)
     cursor_ = batch_end_;
     pending_bytes_ -= std::min(pending_bytes_, batch_bytes_);
     pending_frames_ -= std::min(pending_frames_, batch_frames_);
-    write_more();
 }
 
 void subscriber::close(char const* why)

@@ -36,8 +36,10 @@ public:
     std::size_t slot = 0; // index in the shard's list, kept by the shard
 
 private:
+    bool gather(std::vector<net::const_buffer>& out); // the next batch; false when none
     void write_more();
     void on_written(boost::system::error_code ec, std::size_t bytes);
+    void complete_batch(std::size_t bytes);
 
     tcp::socket socket_;
     connection_slot slot_;
@@ -50,7 +52,7 @@ private:
     std::uint64_t accounted_;          // window ids below this are counted in pending_*
     std::size_t pending_bytes_ = 0;
     std::size_t pending_frames_ = 0;
-    std::vector<net::const_buffer> buffers_; // the write in flight
+    std::vector<net::const_buffer> buffers_; // the rest of a write the kernel did not take at once
     std::uint64_t batch_end_ = 0;
     std::size_t batch_replay_ = 0;
     std::size_t batch_bytes_ = 0;

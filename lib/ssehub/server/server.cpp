@@ -84,6 +84,7 @@ struct server::impl {
         delivery.heartbeat = std::chrono::milliseconds(cfg.heartbeat_ms);
         delivery.write_timeout = std::chrono::milliseconds(cfg.write_timeout_ms);
         delivery.retry = std::chrono::milliseconds(cfg.retry_ms);
+        delivery.delivery_interval = std::chrono::microseconds(cfg.delivery_interval_us);
         for (auto& ctx : contexts) {
             guards.emplace_back(ctx->get_executor());
             shards.push_back(std::make_unique<hub_shard>(*ctx, events, delivery));
