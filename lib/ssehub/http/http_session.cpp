@@ -93,7 +93,7 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
 {
     auto const& cfg = env.cfg;
     request_log log{env.requests, {}};
-    {
+    if (spdlog::should_log(spdlog::level::info)) { // formatting the address costs; skip it when unused
         beast::error_code ec;
         auto const ep = socket.remote_endpoint(ec);
         log.client = ec ? "?" : ep.address().to_string() + ":" + std::to_string(ep.port());

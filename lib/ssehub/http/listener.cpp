@@ -26,6 +26,7 @@ net::awaitable<void> accept_loop(tcp::acceptor& acceptor, std::vector<net::io_co
 {
     constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
     std::size_t next = 0;
+    acceptor.non_blocking(true); // for the burst accepts below; async_accept is unaffected
     auto last_warning = std::chrono::steady_clock::time_point{};
     for (;;) {
         auto const index = next++ % contexts.size();
@@ -44,11 +45,24 @@ net::awaitable<void> accept_loop(tcp::acceptor& acceptor, std::vector<net::io_co
             co_await pause.async_wait(use_tuple);
             continue;
         }
-        boost::system::error_code ignored;
-        socket.set_option(tcp::no_delay(true), ignored);
-        auto slot = limit.try_acquire();
-        net::co_spawn(*contexts[index], run_http_session(std::move(socket), env_for(index), std::move(slot)),
-                      log_task_exception);
+        auto start = [&](tcp::socket s, std::size_t i) {
+            boost::system::error_code ignored;
+            s.set_option(tcp::no_delay(true), ignored);
+            auto slot = limit.try_acquire();
+            net::co_spawn(*contexts[i], run_http_session(std::move(s), env_for(i), std::move(slot)), log_task_exception);
+        };
+        start(std::move(socket), index);
+        // A burst of connections is taken in one wake-up: accept without waiting until the
+        // queue is empty (bounded, so other work on this thread still gets its turn).
+        for (int burst = 0; burst < 64; ++burst) {
+            auto const i = next % contexts.size();
+            boost::system::error_code aec;
+            auto more = acceptor.accept(*contexts[i], aec);
+            if (aec)
+                break; // would_block: the queue is empty (other errors: async_accept sees them)
+            ++next;
+            start(std::move(more), i);
+        }
     }
 }
 
