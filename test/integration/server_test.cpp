@@ -33,6 +33,36 @@ BOOST_AUTO_TEST_CASE(serves_the_page_with_validators)
     BOOST_TEST(other.status == 200);
 }
 
+BOOST_AUTO_TEST_CASE(files_over_keep_alive_head_and_close)
+{
+    running_server s(test_config());
+    int const fd = connect_loopback(s.port());
+    send_all(fd, "GET /style.css HTTP/1.1\r\nHost: x\r\n\r\nHEAD / HTTP/1.1\r\nHost: x\r\n\r\n"
+                 "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    std::string all;
+    char buf[65536];
+    for (;;) {
+        auto const n = ::recv(fd, buf, sizeof buf, 0);
+        if (n <= 0)
+            break;
+        all.append(buf, static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+    auto const page = http_get(s.port(), "/");
+    auto const css = http_get(s.port(), "/style.css");
+    // Three answers in order: the stylesheet, the page's head only, then the page and a close.
+    auto const first = all.find("HTTP/1.1 200 OK");
+    auto const second = all.find("HTTP/1.1 200 OK", first + 1);
+    auto const third = all.find("HTTP/1.1 200 OK", second + 1);
+    BOOST_REQUIRE(third != std::string::npos);
+    BOOST_TEST(all.find("text/css; charset=utf-8") < second);
+    BOOST_TEST(all.substr(second, third - second).find("Content-Length: " + std::to_string(page.body.size())) != std::string::npos);
+    BOOST_TEST(all.substr(second, third - second).find("\r\n\r\n") + 4 == third - second); // HEAD: no body
+    BOOST_TEST(all.find("Connection: close", third) != std::string::npos);
+    BOOST_TEST(all.ends_with(page.body));
+    BOOST_TEST(all.find(css.body) < second);
+}
+
 BOOST_AUTO_TEST_CASE(refuses_paths_outside_the_root)
 {
     running_server s(test_config());

@@ -156,6 +156,33 @@ std::variant<response, events_route> router::route(request const& req)
     return serve_static(req, path);
 }
 
+namespace {
+
+bool is_api_path(std::string_view path)
+{
+    return path == "/events" || path == "/publish" || path == "/healthz" || path == "/metrics";
+}
+
+bool matches_etag(request const& req, static_file const& file)
+{
+    auto const inm = req[http::field::if_none_match];
+    return !inm.empty() && (inm == "*" || inm.find(file.etag) != std::string_view::npos);
+}
+
+} // namespace
+
+std::optional<static_reply> router::route_static(request const& req)
+{
+    auto const path = split_target(req.target()).path;
+    if (req.version() != 11 || !is_get_or_head(req) || is_api_path(path))
+        return std::nullopt;
+    auto file = ctx_.files.find(path);
+    if (!file)
+        return std::nullopt;
+    bool const not_modified = matches_etag(req, *file);
+    return static_reply{std::move(file), not_modified, !not_modified && req.method() == http::verb::get, req.keep_alive()};
+}
+
 response router::serve_static(request const& req, std::string_view path)
 {
     if (!is_get_or_head(req))
@@ -164,17 +191,10 @@ response router::serve_static(request const& req, std::string_view path)
     if (!file)
         return error_response(req, http::status::not_found, "no such file: " + std::string(path.substr(0, 200)));
 
-    auto const inm = req[http::field::if_none_match];
-    bool const not_modified = !inm.empty() && (inm == "*" || inm.find(file->etag) != std::string_view::npos);
+    bool const not_modified = matches_etag(req, *file);
     response res{not_modified ? http::status::not_modified : http::status::ok, req.version()};
-    res.set(http::field::etag, file->etag);
-    res.set(http::field::last_modified, file->last_modified);
-    res.set(http::field::cache_control, "no-cache");
-    res.set(http::field::content_type, file->content_type);
-    res.set("X-Content-Type-Options", "nosniff");
-    res.set("Referrer-Policy", "no-referrer");
-    res.set("X-Frame-Options", "DENY");
-    res.set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
+    for (auto const& [name, value] : static_headers(*file))
+        res.set(name, value);
     res.keep_alive(req.keep_alive());
     if (not_modified)
         return res;

@@ -28,6 +28,15 @@ struct events_route {
     std::string preamble; // status line, headers and the stream's opening bytes
 };
 
+// GET/HEAD of a static file over HTTP/1.1, answered from the file's prebuilt heads.
+struct static_reply {
+    std::shared_ptr<static_file const> file;
+    bool not_modified = false;
+    bool send_body = true;
+    bool keep_alive = true;
+    std::string_view head() const { return not_modified ? file->head_not_modified : file->head_ok; }
+};
+
 struct router_context {
     config const& cfg;          // publish_token is the effective one
     static_files& files;
@@ -41,6 +50,10 @@ public:
     explicit router(router_context ctx);
 
     std::variant<response, events_route> route(request const& req);
+
+    // The fast path for the page and its files: the same answer as route() gives for them,
+    // without building a message. nullopt for anything else (route() then answers).
+    std::optional<static_reply> route_static(request const& req);
 
 private:
     response serve_static(request const& req, std::string_view path);

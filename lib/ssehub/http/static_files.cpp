@@ -33,6 +33,20 @@ std::string http_date(std::int64_t unix_seconds)
     return std::string(buf, n);
 }
 
+std::vector<std::pair<std::string_view, std::string_view>> static_headers(static_file const& f)
+{
+    return {
+        {"ETag", f.etag},
+        {"Last-Modified", f.last_modified},
+        {"Cache-Control", "no-cache"},
+        {"Content-Type", f.content_type},
+        {"X-Content-Type-Options", "nosniff"},
+        {"Referrer-Policy", "no-referrer"},
+        {"X-Frame-Options", "DENY"},
+        {"Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'"},
+    };
+}
+
 std::string safe_relative_path(std::string_view url_path)
 {
     auto decoded = percent_decode(url_path, false);
@@ -119,6 +133,11 @@ std::shared_ptr<static_file const> static_files::load(std::string const& relativ
     f->last_modified = http_date(st.st_mtim.tv_sec);
     if (f->content.size() != f->size)
         return nullptr; // changed while being read: the next request tries again
+    std::string headers;
+    for (auto const& [name, value] : static_headers(*f))
+        headers.append(name).append(": ").append(value).append("\r\n");
+    f->head_ok = "HTTP/1.1 200 OK\r\n" + headers + "Content-Length: " + std::to_string(f->content.size()) + "\r\n";
+    f->head_not_modified = "HTTP/1.1 304 Not Modified\r\n" + headers;
     return f;
 }
 

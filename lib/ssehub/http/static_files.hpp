@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace ssehub {
 
@@ -15,6 +17,10 @@ struct static_file {
     std::string content_type;
     std::string etag;          // strong: size and modification time
     std::string last_modified; // IMF-fixdate
+    // Response heads built once per file version (status line and header lines, without the
+    // blank line), so serving the file does not format anything per request.
+    std::string head_ok;           // 200 with Content-Length
+    std::string head_not_modified; // 304
     std::filesystem::path real_path;
     std::uintmax_t size = 0;
     std::int64_t mtime_ns = 0;
@@ -43,6 +49,9 @@ private:
 
 // "Sun, 06 Nov 1994 08:49:37 GMT"
 std::string http_date(std::int64_t unix_seconds);
+
+// The headers every response for `f` carries (validators, type, caching, security).
+std::vector<std::pair<std::string_view, std::string_view>> static_headers(static_file const& f);
 
 // Maps a URL path to a path relative to the root, or "" when it must not be served.
 std::string safe_relative_path(std::string_view url_path);
