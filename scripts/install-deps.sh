@@ -18,11 +18,13 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-# A machine may already have a newer node than Debian's: keep it.
-if [[ " ${missing[*]} " == *" nodejs "* ]] && command -v node >/dev/null && command -v npm >/dev/null; then
-  missing=("${missing[@]/nodejs}"); missing=("${missing[@]/npm}")
+# A machine may already have node and npm from elsewhere (e.g. NodeSource, whose nodejs bundles
+# npm and conflicts with Debian's npm package): keep them.
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  kept=()
+  for p in "${missing[@]}"; do [[ "$p" == nodejs || "$p" == npm ]] || kept+=("$p"); done
+  missing=("${kept[@]}")
 fi
-read -ra missing <<<"${missing[*]}"
 if ((${#missing[@]})); then
   echo "installing: ${missing[*]}"
   sudo_cmd=(); [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
