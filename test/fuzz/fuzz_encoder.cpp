@@ -28,16 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     parser.feed(std::string_view(frame).substr(0, split));
     parser.feed(std::string_view(frame).substr(split));
 
-    std::string expected;
-    for (std::size_t i = 0; i < payload.size(); ++i) {
-        if (payload[i] == '\r') {
-            expected += '\n';
-            if (i + 1 < payload.size() && payload[i + 1] == '\n')
-                ++i;
-        } else {
-            expected += payload[i];
-        }
-    }
+    auto const expected = ssehub::sse::normalize_line_breaks(payload);
     if (seen.size() != 1 || seen[0].type != name || seen[0].data != expected || seen[0].last_event_id != "42")
         std::abort();
     return 0;

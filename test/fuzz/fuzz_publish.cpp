@@ -4,31 +4,12 @@
 #include "ssehub/hub/hub.hpp"
 #include "ssehub/hub/publish_request.hpp"
 #include "ssehub/sse/event_parser.hpp"
+#include "ssehub/sse/sse_encoder.hpp"
 
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <vector>
-
-namespace {
-
-std::string normalized(std::string s)
-{
-    // The wire format turns CR and CRLF line breaks into LF for the client.
-    std::string out;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '\r') {
-            out += '\n';
-            if (i + 1 < s.size() && s[i + 1] == '\n')
-                ++i;
-        } else {
-            out += s[i];
-        }
-    }
-    return out;
-}
-
-} // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size)
 {
@@ -55,7 +36,7 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     if (seen.size() != drafts.size())
         std::abort();
     for (std::size_t i = 0; i < drafts.size(); ++i) {
-        if (seen[i].type != drafts[i].event || seen[i].data != normalized(drafts[i].payload)
+        if (seen[i].type != drafts[i].event || seen[i].data != ssehub::sse::normalize_line_breaks(drafts[i].payload)
             || seen[i].last_event_id != std::to_string(ids[i]))
             std::abort();
     }

@@ -39,15 +39,7 @@ BOOST_AUTO_TEST_CASE(files_over_keep_alive_head_and_close)
     int const fd = connect_loopback(s.port());
     send_all(fd, "GET /style.css HTTP/1.1\r\nHost: x\r\n\r\nHEAD / HTTP/1.1\r\nHost: x\r\n\r\n"
                  "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-    std::string all;
-    char buf[65536];
-    for (;;) {
-        auto const n = ::recv(fd, buf, sizeof buf, 0);
-        if (n <= 0)
-            break;
-        all.append(buf, static_cast<std::size_t>(n));
-    }
-    ::close(fd);
+    auto const all = read_until_close(fd);
     auto const page = http_get(s.port(), "/");
     auto const css = http_get(s.port(), "/style.css");
     // Three answers in order: the stylesheet, the page's head only, then the page and a close.
@@ -110,15 +102,7 @@ BOOST_AUTO_TEST_CASE(keep_alive_serves_several_requests_on_one_connection)
     int const fd = connect_loopback(s.port());
     send_all(fd, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
                  "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-    std::string all;
-    char buf[4096];
-    for (;;) {
-        auto const n = ::recv(fd, buf, sizeof buf, 0);
-        if (n <= 0)
-            break;
-        all.append(buf, static_cast<std::size_t>(n));
-    }
-    ::close(fd);
+    auto const all = read_until_close(fd);
     std::size_t count = 0;
     for (auto p = all.find("HTTP/1.1 200"); p != std::string::npos; p = all.find("HTTP/1.1 200", p + 1))
         ++count;

@@ -105,6 +105,20 @@ void send_all(int fd, std::string_view bytes)
     }
 }
 
+std::string read_until_close(int fd)
+{
+    std::string all;
+    char buf[65536];
+    for (;;) {
+        auto const n = ::recv(fd, buf, sizeof buf, 0);
+        if (n <= 0)
+            break;
+        all.append(buf, static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+    return all;
+}
+
 http_reply http_exchange(std::uint16_t port, std::string const& raw, std::chrono::milliseconds timeout)
 {
     int const fd = connect_loopback(port);

@@ -35,6 +35,7 @@ struct http_reply {
 
 int connect_loopback(std::uint16_t port); // throws on failure
 void send_all(int fd, std::string_view bytes);
+std::string read_until_close(int fd); // everything the peer sends until it closes; closes fd
 
 // Sends `raw` as is and reads one response (Content-Length, chunked or until close).
 http_reply http_exchange(std::uint16_t port, std::string const& raw, std::chrono::milliseconds timeout = 5s);

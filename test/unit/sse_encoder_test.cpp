@@ -254,3 +254,15 @@ BOOST_AUTO_TEST_CASE(append_data_lines_appends_without_the_dispatching_blank_lin
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(sse_encoder_normalize_test)
+
+BOOST_AUTO_TEST_CASE(line_breaks_become_lf_as_the_client_sees_them)
+{
+    BOOST_TEST(ssehub::sse::normalize_line_breaks("a\r\nb\rc\nd") == "a\nb\nc\nd");
+    BOOST_TEST(ssehub::sse::normalize_line_breaks("\r\r\n\n") == "\n\n\n");
+    BOOST_TEST(ssehub::sse::normalize_line_breaks("plain") == "plain");
+    BOOST_TEST(ssehub::sse::normalize_line_breaks("") == "");
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -11,6 +11,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
@@ -46,20 +47,39 @@ struct request_log {
     }
 };
 
-// Maps a failed read to the answer the client deserves; nullopt when there is no one to answer.
-std::optional<response> answer_for_read_error(beast::error_code ec, bool got_bytes)
+// Maps a failed read to the answer the client deserves; nullopt when there is no one to answer
+// (the peer left, or a timeout: Beast closes the socket when its deadline passes).
+// `target_too_long`: the request line's target alone already exceeds the URL limit.
+std::optional<response> answer_for_read_error(beast::error_code ec, bool target_too_long)
 {
+    if (ec == http::error::header_limit && target_too_long)
+        return error_response(11, false, http::status::uri_too_long, "request target too long");
     if (ec == http::error::header_limit)
         return error_response(11, false, http::status::request_header_fields_too_large, "request headers too large");
     if (ec == http::error::body_limit)
         return error_response(11, false, http::status::payload_too_large, "request body too large");
-    if (ec == beast::error::timeout)
-        return got_bytes ? std::optional(error_response(11, false, http::status::request_timeout, "request timed out"))
-                         : std::nullopt;
+    if (ec == http::error::buffer_overflow)
+        return error_response(11, false, http::status::bad_request, "request line, header or chunk line too long");
+    if (ec == http::error::bad_transfer_encoding)
+        return error_response(11, false, http::status::bad_request, "unsupported Transfer-Encoding: only chunked");
     if (ec.category() == beast::error_code(http::error::bad_target).category() && ec != http::error::end_of_stream
         && ec != http::error::partial_message)
         return error_response(11, false, http::status::bad_request, "malformed request: " + ec.message());
     return std::nullopt;
+}
+
+// True when the target in the buffered request line ("METHOD target VERSION", perhaps still
+// incomplete) is longer than `limit`: the request is a long URL, not long headers.
+bool request_target_exceeds(beast::flat_buffer const& buffer, std::size_t limit)
+{
+    auto const data = beast::buffers_to_string(buffer.data());
+    auto const line = std::string_view(data).substr(0, data.find("\r\n"));
+    auto const sp1 = line.find(' ');
+    if (sp1 == std::string_view::npos)
+        return false;
+    auto const sp2 = line.find(' ', sp1 + 1);
+    auto const target = line.substr(sp1 + 1, sp2 == std::string_view::npos ? std::string_view::npos : sp2 - sp1 - 1);
+    return target.size() > limit;
 }
 
 // Lingering close: after refusing a request the client may still be sending its body. Reading
@@ -107,7 +127,9 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
         ~unregister() { r.remove(s.socket()); }
     } guard{env.sessions, stream};
 
-    beast::flat_buffer buffer;
+    // Bounded: Beast keeps a chunk-size line, its extensions and the trailer in this buffer, so
+    // without a limit one endless chunk line would grow it without end.
+    beast::flat_buffer buffer(static_cast<std::size_t>(cfg.max_header_bytes + cfg.max_url_bytes + 65536));
     auto const request_timeout = std::chrono::milliseconds(cfg.request_timeout_ms);
     auto const idle_timeout = std::chrono::milliseconds(cfg.idle_timeout_ms);
     bool first = true;
@@ -143,8 +165,13 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
             }
             if (header_bytes - target_size > static_cast<std::size_t>(cfg.max_header_bytes))
                 ec = http::error::header_limit;
+            else if (req.count(http::field::transfer_encoding) > 0 && !parser.chunked())
+                // Beast reads a body whose last coding is not chunked as empty; what follows
+                // would then be taken for the next request (request smuggling). Refuse it.
+                ec = http::error::bad_transfer_encoding;
             else if (!parser.is_done()) {
-                if (boost::beast::iequals(req[http::field::expect], "100-continue")) {
+                // RFC 9110 10.1.1: an HTTP/1.0 client's Expect is ignored.
+                if (req.version() >= 11 && boost::beast::iequals(req[http::field::expect], "100-continue")) {
                     static constexpr std::string_view cont = "HTTP/1.1 100 Continue\r\n\r\n";
                     auto [wec, wn] = co_await net::async_write(stream, net::buffer(cont), use_tuple);
                     if (wec)
@@ -155,7 +182,7 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
             }
         }
         if (ec) {
-            if (auto res = answer_for_read_error(ec, parser.got_some() || buffer.size() > 0)) {
+            if (auto res = answer_for_read_error(ec, request_target_exceeds(buffer, static_cast<std::size_t>(cfg.max_url_bytes)))) {
                 co_await http::async_write(stream, *res, use_tuple);
                 log.line("-", "", res->result_int(), res->body().size());
                 co_await linger(stream);
