@@ -68,8 +68,8 @@ std::optional<response> answer_for_read_error(beast::error_code ec, bool target_
     return std::nullopt;
 }
 
-// True when the target in the buffered request line ("METHOD target VERSION", perhaps still
-// incomplete) is longer than `limit`: the request is a long URL, not long headers.
+// True when the target in a request line still in the buffer ("METHOD target VERSION",
+// perhaps incomplete) is longer than `limit`: the request is a long URL, not long headers.
 bool request_target_exceeds(beast::flat_buffer const& buffer, std::size_t limit)
 {
     auto const data = beast::buffers_to_string(buffer.data());
@@ -182,7 +182,11 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
             }
         }
         if (ec) {
-            if (auto res = answer_for_read_error(ec, request_target_exceeds(buffer, static_cast<std::size_t>(cfg.max_url_bytes)))) {
+            // Once Beast has parsed the request line it has consumed it: ask the message then.
+            auto const url_limit = static_cast<std::size_t>(cfg.max_url_bytes);
+            auto const target = parser.get().target();
+            bool const target_too_long = target.empty() ? request_target_exceeds(buffer, url_limit) : target.size() > url_limit;
+            if (auto res = answer_for_read_error(ec, target_too_long)) {
                 co_await http::async_write(stream, *res, use_tuple);
                 log.line("-", "", res->result_int(), res->body().size());
                 co_await linger(stream);
