@@ -34,7 +34,7 @@ parsed parse_all(std::string_view bytes)
 }
 
 // What a client's data buffer holds for `payload`: every CR, LF and CRLF becomes one LF.
-std::string normalize_line_breaks(std::string_view payload)
+std::string client_data(std::string_view payload)
 {
     std::string out;
     for (std::size_t i = 0; i < payload.size(); ++i) {
@@ -147,7 +147,7 @@ BOOST_AUTO_TEST_CASE(every_tricky_payload_round_trips_through_the_parser)
                 BOOST_TEST(body.ends_with("\n\n"));
                 auto const p = parse_all(sse::encode_frame(7, body));
                 BOOST_REQUIRE_EQUAL(p.events.size(), 1u);
-                BOOST_TEST(p.events[0].data == normalize_line_breaks(payload));
+                BOOST_TEST(p.events[0].data == client_data(payload));
                 BOOST_TEST(p.events[0].type == event);
                 BOOST_TEST(p.events[0].last_event_id == "7");
             }
@@ -165,7 +165,7 @@ BOOST_AUTO_TEST_CASE(consecutive_frames_parse_as_separate_events)
     for (std::size_t i = 0; i < tricky_payloads.size(); ++i) {
         BOOST_TEST_CONTEXT("frame " << i)
         {
-            BOOST_TEST(p.events[i].data == normalize_line_breaks(tricky_payloads[i]));
+            BOOST_TEST(p.events[i].data == client_data(tricky_payloads[i]));
             BOOST_TEST(p.events[i].type == (i % 2 ? "odd" : "message"));
             BOOST_TEST(p.events[i].last_event_id == std::to_string(i + 1));
         }
@@ -253,16 +253,19 @@ BOOST_AUTO_TEST_CASE(append_data_lines_appends_without_the_dispatching_blank_lin
     BOOST_TEST(out == "id: 1\ndata: a\ndata: b\n");
 }
 
-BOOST_AUTO_TEST_SUITE_END()
-
-BOOST_AUTO_TEST_SUITE(sse_encoder_normalize_test)
-
-BOOST_AUTO_TEST_CASE(line_breaks_become_lf_as_the_client_sees_them)
+BOOST_AUTO_TEST_CASE(normalize_line_breaks_gives_lf_as_the_client_sees_them)
 {
     BOOST_TEST(ssehub::sse::normalize_line_breaks("a\r\nb\rc\nd") == "a\nb\nc\nd");
     BOOST_TEST(ssehub::sse::normalize_line_breaks("\r\r\n\n") == "\n\n\n");
     BOOST_TEST(ssehub::sse::normalize_line_breaks("plain") == "plain");
     BOOST_TEST(ssehub::sse::normalize_line_breaks("") == "");
+    BOOST_TEST(ssehub::sse::normalize_line_breaks("\n\r") == "\n\n");
+    // It predicts exactly what a client reads back from the encoded payload.
+    for (auto const& payload : tricky_payloads) {
+        auto const p = parse_all(sse::encode_body("message", payload));
+        BOOST_REQUIRE_EQUAL(p.events.size(), 1u);
+        BOOST_TEST(sse::normalize_line_breaks(payload) == p.events[0].data, "payload [" << payload << "]");
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
