@@ -2,6 +2,8 @@
 // Pure code: no sockets, so every route is tested directly.
 #pragma once
 
+#include "ssehub/http/cors_policy.hpp"
+#include "ssehub/http/responses.hpp"
 #include "ssehub/hub/hub.hpp"
 #include "ssehub/hub/topic_filter.hpp"
 #include "ssehub/http/static_files.hpp"
@@ -16,10 +18,6 @@
 #include <variant>
 
 namespace ssehub {
-
-namespace http = boost::beast::http;
-using request = http::request<http::string_body>;
-using response = http::response<http::string_body>;
 
 // GET /events accepted: who subscribes to what, and the response head to write.
 struct events_route {
@@ -60,17 +58,10 @@ private:
     std::variant<response, events_route> open_stream(request const& req, std::string_view query);
     response publish(request const& req);
     response publish_unwrapped(request const& req);
-    response preflight(request const& req, std::string_view path);
-    std::optional<std::string_view> allowed_origin(request const& req) const;
-    void add_cors(request const& req, response& res) const;
 
     router_context ctx_;
-    std::vector<std::string> cors_origins_;
+    cors_policy cors_;
 };
-
-// A JSON error body {"error": message} with the given status.
-response error_response(request const& req, http::status status, std::string_view message);
-response error_response(unsigned version, bool keep_alive, http::status status, std::string_view message);
 
 // The head and opening bytes of an SSE response (shared with the overload answer).
 // `extra_headers`: complete header lines ("Name: value\r\n"), e.g. CORS.

@@ -1,0 +1,92 @@
+// GET /events: which topics, from which id, whether the subscriber may read them, and the
+// head of the stream. The stream itself is the hub's (hub_shard, subscriber).
+#include "ssehub/http/router.hpp"
+
+#include "ssehub/http/subscriber_auth.hpp"
+#include "ssehub/http/url.hpp"
+#include "ssehub/sse/sse_encoder.hpp"
+
+#include <chrono>
+
+namespace ssehub {
+
+std::string stream_preamble(std::string_view opening_comment, std::uint64_t retry_ms, std::string_view extra_headers)
+{
+    // Close-delimited body (no Content-Length, no chunking): the stream ends when the
+    // connection does, which every HTTP/1.x client and proxy understands.
+    std::string out = "HTTP/1.1 200 OK\r\n"
+                      "Content-Type: text/event-stream; charset=utf-8\r\n"
+                      "Cache-Control: no-cache\r\n"
+                      "X-Accel-Buffering: no\r\n"
+                      "Connection: close\r\n";
+    out += extra_headers;
+    out += "\r\n";
+    // The first bytes go out at once so proxies forward the headers and clients see "open".
+    out += sse::encode_comment(opening_comment);
+    out += sse::encode_retry(retry_ms);
+    return out;
+}
+
+std::variant<response, events_route> router::open_stream(request const& req, std::string_view query)
+{
+    if (req.method() != http::verb::get)
+        return method_not_allowed(req, "GET");
+    auto params = parse_query(query);
+    if (!params)
+        return error_response(req, http::status::bad_request, "badly encoded query string");
+    std::vector<std::string> topics;
+    std::optional<std::string> last_id;
+    std::optional<std::string> access_token;
+    for (auto& [name, value] : *params) {
+        if (name == "topic") {
+            if (!is_valid_topic(value))
+                return error_response(req, http::status::bad_request,
+                                      "invalid topic: use 1-128 characters of A-Z a-z 0-9 _ . : / -");
+            topics.push_back(std::move(value));
+        } else if (name == "lastEventId" || name == "last_event_id") {
+            last_id = std::move(value);
+        } else if (name == "access_token") {
+            access_token = std::move(value);
+        }
+    }
+    if (topics.size() > 64)
+        return error_response(req, http::status::bad_request, "too many topics (at most 64)");
+    if (!ctx_.cfg.subscriber_secret.empty()) {
+        // A refused stream gets a non-200 status on purpose: EventSource then stops retrying.
+        auto const token = find_subscriber_token(access_token, req[http::field::cookie]);
+        if (!token) {
+            auto res = error_response(req, http::status::unauthorized, "subscriber token required (access_token or ssehub_token cookie)");
+            cors_.add_headers(req, res);
+            return res;
+        }
+        auto const verdict = verify_subscriber_token(*token, ctx_.cfg.subscriber_secret,
+                                                     std::chrono::duration_cast<std::chrono::seconds>(
+                                                         std::chrono::system_clock::now().time_since_epoch()).count());
+        if (auto const* why = std::get_if<std::string>(&verdict)) {
+            auto res = error_response(req, http::status::unauthorized, "subscriber token refused: " + *why);
+            cors_.add_headers(req, res);
+            return res;
+        }
+        auto const& grant = std::get<topic_grant>(verdict);
+        for (auto const& t : topics)
+            if (!grant.allows(t)) {
+                auto res = error_response(req, http::status::forbidden, "the token does not allow topic " + t);
+                cors_.add_headers(req, res);
+                return res;
+            }
+        if (topics.empty() && !grant.all_topics) {
+            if (grant.topics.empty())
+                return error_response(req, http::status::forbidden, "the token allows no topic");
+            topics = grant.topics; // "every topic" means every topic the token allows
+        }
+    }
+    // The header wins: it is what the browser sends on its own reconnects, and it is newer
+    // than the query parameter that the page put on its first URL.
+    if (auto const header = req["Last-Event-ID"]; !header.empty())
+        last_id = std::string(header);
+    auto const cors = cors_.header_lines(req);
+    return events_route{topic_filter(std::move(topics)), std::move(last_id),
+                        stream_preamble("ssehub stream open", static_cast<std::uint64_t>(ctx_.cfg.retry_ms), cors)};
+}
+
+} // namespace ssehub

@@ -1,0 +1,31 @@
+// The small responses every route builds: JSON bodies, errors, 405 with Allow.
+#pragma once
+
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace ssehub {
+
+namespace http = boost::beast::http;
+using request = http::request<http::string_body>;
+using response = http::response<http::string_body>;
+
+// A JSON body {"error": message} with the given status.
+response error_response(request const& req, http::status status, std::string_view message);
+response error_response(unsigned version, bool keep_alive, http::status status, std::string_view message);
+
+// `body` (JSON text) with the given status, not cached.
+response json_response(request const& req, http::status status, std::string body);
+
+// 405 naming the method refused and the ones allowed (also in the Allow header).
+response method_not_allowed(request const& req, std::string_view allow);
+
+inline bool is_get_or_head(request const& req)
+{
+    return req.method() == http::verb::get || req.method() == http::verb::head;
+}
+
+} // namespace ssehub
