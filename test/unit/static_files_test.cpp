@@ -285,7 +285,7 @@ BOOST_AUTO_TEST_CASE(a_cached_file_replaced_by_an_outward_symlink_is_no_longer_f
     BOOST_TEST(!files.find("/docs/page.txt"));
 }
 
-// BUG: static_files.cpp:77 revalidates a cache hit by lstat() of the *old* resolved path only,
+// BUG: static_files.cpp:91 (static_files::find) revalidates a cache hit by lstat() of the *old* resolved path only,
 // so when a symlink inside the root is pointed at another file (a deploy swapping
 // "assets -> releases/v2/assets"), the old target keeps being served for as long as it exists.
 // Fix: on a hit, also check that fs::canonical(root_ / relative) still equals real_path
