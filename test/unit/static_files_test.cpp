@@ -1,6 +1,5 @@
 // http/static_files: files under the root only, revalidated on every request.
 #include "ssehub/http/static_files.hpp"
-#include "unit/known_bug.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -285,13 +284,12 @@ BOOST_AUTO_TEST_CASE(a_cached_file_replaced_by_an_outward_symlink_is_no_longer_f
     BOOST_TEST(!files.find("/docs/page.txt"));
 }
 
-// BUG: static_files.cpp:91 (static_files::find) revalidates a cache hit by lstat() of the *old* resolved path only,
+// Was a bug: static_files::find revalidated a cache hit by lstat() of the *old* resolved path only,
 // so when a symlink inside the root is pointed at another file (a deploy swapping
 // "assets -> releases/v2/assets"), the old target keeps being served for as long as it exists.
 // Fix: on a hit, also check that fs::canonical(root_ / relative) still equals real_path
 // (or key the cache by the resolved path), and reload when it does not.
-BOOST_AUTO_TEST_CASE(a_retargeted_symlink_serves_its_new_target,
-                     *boost::unit_test::disabled() * boost::unit_test::precondition(ssehub::test::known_bugs_enabled))
+BOOST_AUTO_TEST_CASE(a_retargeted_symlink_serves_its_new_target)
 {
     tree t;
     static_files files(t.root);

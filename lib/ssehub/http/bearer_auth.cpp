@@ -1,5 +1,6 @@
 #include "ssehub/http/bearer_auth.hpp"
 
+#include <cctype>
 #include <random>
 
 namespace ssehub {
@@ -9,10 +10,12 @@ bool bearer_matches(std::string_view authorization, std::string_view token)
     constexpr std::string_view scheme = "Bearer ";
     if (token.empty() || authorization.size() < scheme.size())
         return false;
-    // The scheme is case-insensitive (RFC 9110); the token is not.
-    for (std::size_t i = 0; i < scheme.size(); ++i)
-        if ((authorization[i] | 0x20) != (scheme[i] | 0x20))
+    // The scheme is case-insensitive (RFC 9110); the space after it and the token are not.
+    for (std::size_t i = 0; i + 1 < scheme.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(authorization[i])) != std::tolower(static_cast<unsigned char>(scheme[i])))
             return false;
+    if (authorization[scheme.size() - 1] != ' ')
+        return false;
     auto const given = authorization.substr(scheme.size());
     unsigned diff = given.size() == token.size() ? 0u : 1u;
     for (std::size_t i = 0; i < token.size(); ++i) {

@@ -17,7 +17,7 @@ namespace {
 
 bool same_file(static_file const& f, struct stat const& st)
 {
-    return static_cast<std::uintmax_t>(st.st_size) == f.size && st.st_ino == f.inode
+    return static_cast<std::uintmax_t>(st.st_size) == f.size && st.st_ino == f.inode && st.st_dev == f.device
         && st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec == f.mtime_ns;
 }
 
@@ -86,9 +86,11 @@ std::shared_ptr<static_file const> static_files::find(std::string_view url_path)
         std::lock_guard lock(mutex_);
         auto it = cache_.find(relative);
         if (it != cache_.end()) {
-            // One lstat per hit: an edited, replaced or symlinked-away file is reloaded.
+            // One stat per hit, through the request's own path: an edited or replaced file,
+            // or a symlink on the way now pointing elsewhere, resolves to another inode (or
+            // size or time) and is loaded again, with the full inside-the-root check.
             struct stat st {};
-            if (::lstat(it->second->real_path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && same_file(*it->second, st))
+            if (::stat((root_ / relative).c_str(), &st) == 0 && S_ISREG(st.st_mode) && same_file(*it->second, st))
                 return it->second;
             cache_.erase(it);
         }
@@ -126,6 +128,7 @@ std::shared_ptr<static_file const> static_files::load(std::string const& relativ
     f->real_path = real;
     f->size = static_cast<std::uintmax_t>(st.st_size);
     f->inode = st.st_ino;
+    f->device = st.st_dev;
     f->mtime_ns = st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec;
     std::ostringstream etag;
     etag << '"' << std::hex << f->size << '-' << f->mtime_ns << '"';

@@ -25,6 +25,7 @@ struct static_file {
     std::uintmax_t size = 0;
     std::int64_t mtime_ns = 0;
     std::uint64_t inode = 0;
+    std::uint64_t device = 0;
 };
 
 // Thread-safe (one mutex around the cache map). Never serves a file outside the root:
