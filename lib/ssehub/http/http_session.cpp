@@ -108,6 +108,70 @@ std::string overload_preamble(config const& cfg)
     return stream_preamble("server at capacity, retry later", jitter(rng));
 }
 
+// Reads one request, head then body, under the configured limits. The error says what went
+// wrong: header_limit also stands for a target over max_url_bytes (the caller tells them apart).
+net::awaitable<beast::error_code> read_request(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                               http::request_parser<http::string_body>& parser, config const& cfg)
+{
+    // The target has its own limit (414), so the header limit leaves room for it.
+    parser.header_limit(static_cast<std::uint32_t>(cfg.max_header_bytes + cfg.max_url_bytes));
+    parser.body_limit(static_cast<std::uint64_t>(cfg.max_body_bytes));
+    auto [ec, header_bytes] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
+    if (ec)
+        co_return ec;
+    auto const& req = parser.get();
+    auto const target_size = req.target().size();
+    if (target_size > static_cast<std::size_t>(cfg.max_url_bytes)
+        || header_bytes - target_size > static_cast<std::size_t>(cfg.max_header_bytes))
+        co_return http::error::header_limit;
+    if (req.count(http::field::transfer_encoding) > 0 && !parser.chunked())
+        // Beast reads a body whose last coding is not chunked as empty; what follows would
+        // then be taken for the next request (request smuggling). Refuse it.
+        co_return http::error::bad_transfer_encoding;
+    if (parser.is_done())
+        co_return beast::error_code{};
+    // RFC 9110 10.1.1: an HTTP/1.0 client's Expect is ignored.
+    if (req.version() >= 11 && beast::iequals(req[http::field::expect], "100-continue")) {
+        static constexpr std::string_view cont = "HTTP/1.1 100 Continue\r\n\r\n";
+        auto [wec, wn] = co_await net::async_write(stream, net::buffer(cont), use_tuple);
+        if (wec)
+            co_return wec;
+    }
+    auto [bec, bn] = co_await http::async_read(stream, buffer, parser, use_tuple);
+    co_return bec;
+}
+
+// Over max_connections: one answer that makes the client come back later, then a close.
+net::awaitable<void> answer_over_capacity(beast::tcp_stream& stream, request const& req, config const& cfg,
+                                          request_log const& log)
+{
+    if (split_target(req.target()).path == "/events") {
+        auto const bytes = overload_preamble(cfg);
+        co_await net::async_write(stream, net::buffer(bytes), use_tuple);
+        log.line(req.method_string(), req.target(), 200, bytes.size());
+    } else {
+        auto res = error_response(req.version(), false, http::status::service_unavailable, "server at capacity, retry later");
+        res.set(http::field::retry_after, std::to_string(std::max<std::int64_t>(1, cfg.overload_retry_ms / 1000)));
+        co_await http::async_write(stream, res, use_tuple);
+        log.line(req.method_string(), req.target(), 503, res.body().size());
+    }
+    beast::error_code ec;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+}
+
+// The page and its files: the prebuilt head and the file's bytes in one gathered write.
+net::awaitable<beast::error_code> write_static(beast::tcp_stream& stream, static_reply const& reply, request const& req,
+                                               request_log const& log)
+{
+    static constexpr std::string_view close_line = "Connection: close\r\n\r\n";
+    std::array<net::const_buffer, 3> buffers{
+        net::buffer(reply.head()), net::buffer(reply.keep_alive ? close_line.substr(19) : close_line),
+        reply.send_body ? net::buffer(reply.file->content) : net::const_buffer{}};
+    auto [ec, n] = co_await net::async_write(stream, buffers, use_tuple);
+    log.line(req.method_string(), req.target(), reply.not_modified ? 304 : 200, n);
+    co_return ec;
+}
+
 } // namespace
 
 net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::optional<connection_slot> slot)
@@ -148,39 +212,7 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
         stream.expires_after(request_timeout);
 
         http::request_parser<http::string_body> parser;
-        // The target has its own limit (414), so the header limit leaves room for it.
-        parser.header_limit(static_cast<std::uint32_t>(cfg.max_header_bytes + cfg.max_url_bytes));
-        parser.body_limit(static_cast<std::uint64_t>(cfg.max_body_bytes));
-        auto [hec, header_bytes] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
-        beast::error_code ec = hec;
-        if (!ec) {
-            auto const& req = parser.get();
-            auto const target_size = req.target().size();
-            if (target_size > static_cast<std::size_t>(cfg.max_url_bytes)) {
-                auto res = error_response(req.version(), false, http::status::uri_too_long, "request target too long");
-                co_await http::async_write(stream, res, use_tuple);
-                log.line(req.method_string(), "", 414, res.body().size());
-                co_await linger(stream);
-                co_return;
-            }
-            if (header_bytes - target_size > static_cast<std::size_t>(cfg.max_header_bytes))
-                ec = http::error::header_limit;
-            else if (req.count(http::field::transfer_encoding) > 0 && !parser.chunked())
-                // Beast reads a body whose last coding is not chunked as empty; what follows
-                // would then be taken for the next request (request smuggling). Refuse it.
-                ec = http::error::bad_transfer_encoding;
-            else if (!parser.is_done()) {
-                // RFC 9110 10.1.1: an HTTP/1.0 client's Expect is ignored.
-                if (req.version() >= 11 && boost::beast::iequals(req[http::field::expect], "100-continue")) {
-                    static constexpr std::string_view cont = "HTTP/1.1 100 Continue\r\n\r\n";
-                    auto [wec, wn] = co_await net::async_write(stream, net::buffer(cont), use_tuple);
-                    if (wec)
-                        co_return;
-                }
-                auto [bec, bn] = co_await http::async_read(stream, buffer, parser, use_tuple);
-                ec = bec;
-            }
-        }
+        auto ec = co_await read_request(stream, buffer, parser, cfg);
         if (ec) {
             // Once Beast has parsed the request line it has consumed it: ask the message then.
             auto const url_limit = static_cast<std::size_t>(cfg.max_url_bytes);
@@ -196,32 +228,12 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
 
         auto req = parser.release();
         if (!slot) {
-            // Over max_connections: answer this one request so the client backs off, then close.
-            if (split_target(req.target()).path == "/events") {
-                auto const bytes = overload_preamble(cfg);
-                co_await net::async_write(stream, net::buffer(bytes), use_tuple);
-                log.line(req.method_string(), req.target(), 200, bytes.size());
-            } else {
-                auto res = error_response(req.version(), false, http::status::service_unavailable,
-                                          "server at capacity, retry later");
-                res.set(http::field::retry_after, std::to_string(std::max<std::int64_t>(1, cfg.overload_retry_ms / 1000)));
-                co_await http::async_write(stream, res, use_tuple);
-                log.line(req.method_string(), req.target(), 503, res.body().size());
-            }
-            stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+            co_await answer_over_capacity(stream, req, cfg, log);
             co_return;
         }
 
         if (auto fast = env.routes.route_static(req)) {
-            // Prebuilt head, the file's bytes: one gathered write, nothing formatted.
-            static constexpr std::string_view close_line = "Connection: close\r\n\r\n";
-            std::array<net::const_buffer, 3> buffers{
-                net::buffer(fast->head()),
-                net::buffer(fast->keep_alive ? close_line.substr(19) : close_line),
-                fast->send_body ? net::buffer(fast->file->content) : net::const_buffer{}};
-            auto [wec, wn] = co_await net::async_write(stream, buffers, use_tuple);
-            log.line(req.method_string(), req.target(), fast->not_modified ? 304 : 200, wn);
-            if (wec)
+            if (co_await write_static(stream, *fast, req, log))
                 co_return;
             if (!fast->keep_alive) {
                 stream.socket().shutdown(tcp::socket::shutdown_send, ec);
