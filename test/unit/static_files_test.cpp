@@ -3,6 +3,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include "support/local_time_zone.hpp"
+
 #include <sys/stat.h>
 
 #include <chrono>
@@ -68,25 +70,7 @@ struct tree {
     }
 };
 
-// Sets TZ for one scope: a UTC formatter must not notice the local time zone.
-struct local_time_zone {
-    std::optional<std::string> saved;
-    explicit local_time_zone(char const* tz)
-    {
-        if (char const* old = std::getenv("TZ"))
-            saved = old;
-        ::setenv("TZ", tz, 1);
-        ::tzset();
-    }
-    ~local_time_zone()
-    {
-        if (saved)
-            ::setenv("TZ", saved->c_str(), 1);
-        else
-            ::unsetenv("TZ");
-        ::tzset();
-    }
-};
+using ssehub::test::local_time_zone;
 
 // A different modification time than the file has now, whole seconds away.
 void shift_mtime(fs::path const& p, int seconds)

@@ -6,6 +6,8 @@
 #include <boost/json/value.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include "support/local_time_zone.hpp"
+
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
@@ -24,25 +26,7 @@ system_clock::time_point const known = sys_days{year{2026} / 11 / 21} + hours{20
 
 std::regex const iso_ms_z(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)");
 
-// Sets TZ for one scope: a UTC formatter must not notice the local time zone.
-struct local_time_zone {
-    std::optional<std::string> saved;
-    explicit local_time_zone(char const* tz)
-    {
-        if (char const* old = std::getenv("TZ"))
-            saved = old;
-        ::setenv("TZ", tz, 1);
-        ::tzset();
-    }
-    ~local_time_zone()
-    {
-        if (saved)
-            ::setenv("TZ", saved->c_str(), 1);
-        else
-            ::unsetenv("TZ");
-        ::tzset();
-    }
-};
+using ssehub::test::local_time_zone;
 
 boost::json::object payload_object(ssehub::event_draft const& d)
 {
