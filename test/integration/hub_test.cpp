@@ -227,6 +227,59 @@ BOOST_AUTO_TEST_CASE(a_client_that_stops_reading_is_cut_while_a_fast_one_gets_ev
     BOOST_TEST(metric(s.port(), "ssehub_queue_high_water_bytes") > 1u << 20);
 }
 
+BOOST_AUTO_TEST_CASE(a_pass_in_turns_over_many_streams_loses_no_stream_and_no_event)
+{
+    // More streams on one thread than a fan-out pass visits in one turn (128): publishes and
+    // new streams land between the turns of a pass, and later turns carry newer frames.
+    auto cfg = test_config();
+    cfg.io_threads = 1;
+    running_server s(cfg);
+    constexpr int early_count = 300, late_count = 30, total = 1000;
+    std::vector<std::unique_ptr<sse_client>> early;
+    for (int i = 0; i < early_count; ++i)
+        early.push_back(std::make_unique<sse_client>(s.port(), "/events"));
+    std::atomic<bool> started{false}, late_joined{false};
+    // Published from another thread through the hub's own call: the wakes land at any point
+    // of a pass, not only between HTTP round trips.
+    std::thread publisher([&] {
+        for (int i = 0; i < total; ++i) {
+            s.get().events().publish(event_draft{"t", "e", R"({"i":)" + std::to_string(i) + "}"});
+            started = true;
+            std::this_thread::sleep_for(100us);
+            // The second half waits for the late streams, so each of them sees events.
+            for (int wait = 0; i == total / 2 && !late_joined && wait < 10000; ++wait)
+                std::this_thread::sleep_for(1ms);
+        }
+    });
+    while (!started)
+        std::this_thread::sleep_for(1ms);
+    std::vector<std::unique_ptr<sse_client>> late;
+    for (int i = 0; i < late_count; ++i)
+        late.push_back(std::make_unique<sse_client>(s.port(), "/events"));
+    late_joined = true;
+    publisher.join();
+    for (auto& c : early) {
+        auto const got = c->events(total, 20s);
+        BOOST_REQUIRE_EQUAL(got.size(), static_cast<std::size_t>(total));
+        for (int i = 0; i < total; ++i)
+            BOOST_REQUIRE_EQUAL(index_of(got[i]), i);
+    }
+    // A stream that joined meanwhile starts at some event and then gets every one after it.
+    for (auto& c : late) {
+        std::vector<int> seen;
+        while (auto e = c->next_event(5s)) {
+            seen.push_back(index_of(*e));
+            if (seen.back() == total - 1)
+                break;
+        }
+        BOOST_REQUIRE(!seen.empty());
+        BOOST_REQUIRE_EQUAL(seen.back(), total - 1);
+        for (std::size_t i = 1; i < seen.size(); ++i)
+            BOOST_REQUIRE_EQUAL(seen[i], seen[0] + static_cast<int>(i));
+    }
+    BOOST_TEST(metric(s.port(), "ssehub_slow_disconnects_total") == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(concurrent_publishers_give_every_subscriber_the_same_order)
 {
     auto cfg = test_config();

@@ -6,7 +6,9 @@
 #include <boost/asio/post.hpp>
 
 #include <algorithm>
+#include <limits>
 #include <random>
+#include <utility>
 
 namespace ssehub {
 
@@ -60,6 +62,8 @@ bool hub_shard::subscribe(tcp::socket socket, topic_filter topics, std::optional
                                           std::move(preamble), std::move(slot));
     s->slot = subscribers_.size();
     subscribers_.push_back(s);
+    if (pass_active_) // not visited by this pass: its cursor must still hold the window
+        pass_min_cursor_ = std::min(pass_min_cursor_, s->cursor());
     counters_.subscribers.fetch_add(1, std::memory_order_relaxed);
     hub_counters::add(counters_.subscribers_total);
     s->start();
@@ -83,7 +87,14 @@ void hub_shard::remove(subscriber& s)
 void hub_shard::schedule_drain()
 {
     // wake_pending_ stays set while waiting, so publishes meanwhile add no posts.
-    auto const due = last_drain_ + options_.delivery_interval;
+    if (pass_active_) {
+        pass_again_ = true;
+        return;
+    }
+    // Under load the gap grows with the pass itself, so a thread spends at most about half
+    // its time in passes and every write carries more frames: the busier the shard, the
+    // cheaper each delivery, instead of the slower.
+    auto const due = last_drain_ + std::max<std::chrono::steady_clock::duration>(options_.delivery_interval, 2 * last_pass_);
     if (stopping_ || std::chrono::steady_clock::now() >= due) {
         drain();
         return;
@@ -97,9 +108,42 @@ void hub_shard::schedule_drain()
 
 void hub_shard::drain()
 {
-    now_ = last_drain_ = std::chrono::steady_clock::now();
-    // Cleared before pulling: a publish that lands after the pull posts again.
+    last_drain_ = std::chrono::steady_clock::now();
+    // Cleared before pulling: a publish that lands after the pull posts again, and the pass
+    // that is then in progress is followed by another.
     wake_pending_.store(false, std::memory_order_release);
+    pass_active_ = true;
+    pass_left_ = subscribers_.size();
+    pass_min_cursor_ = std::numeric_limits<std::uint64_t>::max();
+    continue_pass();
+}
+
+void hub_shard::continue_pass()
+{
+    now_ = std::chrono::steady_clock::now();
+    // Every turn takes what was published meanwhile: the rest of the pass writes it too.
+    pull();
+    for (auto turn = options_.subscribers_per_turn; pass_left_ > 0 && turn > 0; --turn) {
+        auto const i = --pass_left_;
+        if (i >= subscribers_.size())
+            continue;
+        auto s = subscribers_[i]; // keeps it alive if it removes itself
+        s->on_window_grew();
+        pass_min_cursor_ = std::min(pass_min_cursor_, s->cursor());
+    }
+    if (pass_left_ > 0) {
+        net::post(ctx_, [this] { continue_pass(); }); // behind the work that queued meanwhile
+        return;
+    }
+    pass_active_ = false;
+    last_pass_ = std::chrono::steady_clock::now() - last_drain_;
+    trim_window();
+    if (std::exchange(pass_again_, false))
+        schedule_drain();
+}
+
+void hub_shard::pull()
+{
     pulled_.clear();
     auto const first = hub_.pull(window_next(), pulled_);
     if (first > window_next()) {
@@ -107,6 +151,8 @@ void hub_shard::drain()
         // Whoever still needed them is cut and will reconnect to a history-lost event; no one
         // else can be writing from the old window, so it can go.
         for (auto i = subscribers_.size(); i-- > 0;) {
+            if (i >= subscribers_.size())
+                continue;
             auto s = subscribers_[i];
             if (s->cursor() < first)
                 s->close("lagged behind the ring"); // closed now: its write may use the old window
@@ -116,16 +162,13 @@ void hub_shard::drain()
     }
     for (auto& f : pulled_)
         window_.push_back(std::move(f));
+}
 
-    auto min_cursor = window_next();
-    for (auto i = subscribers_.size(); i-- > 0;) {
-        if (i >= subscribers_.size())
-            continue;
-        auto s = subscribers_[i]; // keeps it alive if it removes itself
-        s->on_window_grew();
-        min_cursor = std::min(min_cursor, s->cursor());
-    }
-    // Frames below every cursor are written or skipped by all: release them.
+void hub_shard::trim_window()
+{
+    // Frames below every cursor are written or skipped by all: release them. Everyone was
+    // visited by the pass or joined during it, so pass_min_cursor_ covers them all.
+    auto const min_cursor = std::min(pass_min_cursor_, window_next());
     while (window_first_ < min_cursor && !window_.empty()) {
         window_.pop_front();
         ++window_first_;

@@ -28,10 +28,15 @@ struct delivery_options {
     std::chrono::milliseconds heartbeat{15000};
     std::chrono::milliseconds write_timeout{30000};
     std::chrono::milliseconds retry{3000}; // base of the jittered retry: sent at shutdown
-    // Fan-out passes are at least this far apart: under load each write then carries every
-    // frame published meanwhile (one syscall for many events); when idle an event still goes
-    // out at once, since the last pass is long past.
+    // Fan-out passes start at least this far apart (and at least twice the last pass's
+    // duration): under load each write then carries every frame published meanwhile (one
+    // syscall for many events); when idle an event still goes out at once, since the last
+    // pass is long past.
     std::chrono::microseconds delivery_interval{5000};
+    // A pass writes to this many subscribers, then lets the thread's other work (publishes,
+    // new connections, requests) run before it goes on: a pass over thousands of streams takes
+    // tens of milliseconds, and publishes that waited for it would starve the hub of events.
+    std::size_t subscribers_per_turn = 128;
 };
 
 // Thread-safety: wake() and stop() may be called from any thread; everything else runs on the
@@ -67,7 +72,10 @@ public:
 
 private:
     void schedule_drain();
-    void drain();
+    void drain();          // starts a fan-out pass
+    void continue_pass();  // one turn of the pass in progress
+    void pull();           // appends newly published frames to the window
+    void trim_window();
     void arm_sweep();
     void sweep();
 
@@ -81,7 +89,14 @@ private:
     std::vector<frame_ptr> pulled_; // reused by drain()
     std::vector<net::const_buffer> scratch_; // reused by every subscriber's direct write
     std::chrono::steady_clock::time_point now_ = std::chrono::steady_clock::now();
-    std::chrono::steady_clock::time_point last_drain_{};
+    std::chrono::steady_clock::time_point last_drain_{};   // start of the last pass
+    std::chrono::steady_clock::duration last_pass_{};       // how long it took
+    // The pass in progress walks subscribers_ backwards from index pass_left_ - 1 (removal
+    // swaps the last one in, which then is either visited already or visited again).
+    bool pass_active_ = false;
+    bool pass_again_ = false;        // woken during the pass: another pass follows
+    std::size_t pass_left_ = 0;
+    std::uint64_t pass_min_cursor_ = 0; // lowest cursor of those visited or added in the pass
     net::steady_timer drain_timer_;
     net::steady_timer sweep_timer_;
     bool stopping_ = false;
