@@ -280,6 +280,42 @@ BOOST_AUTO_TEST_CASE(a_pass_in_turns_over_many_streams_loses_no_stream_and_no_ev
     BOOST_TEST(metric(s.port(), "ssehub_slow_disconnects_total") == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(a_publish_ahead_of_the_fanout_by_more_than_the_backlog_is_answered_once_taken)
+{
+    // Passes at most every 300 ms: the first publish goes out at once, the second finds the
+    // shard waiting for its next pass and 100 events beyond a backlog of 10.
+    auto cfg = test_config();
+    cfg.delivery_interval_us = 300'000;
+    cfg.publish_backlog = 10;
+    running_server s(cfg);
+    sse_client c(s.port(), "/events");
+    BOOST_REQUIRE_EQUAL(http_publish(s.port(), batch_body(0, 1), s.token()).status, 202);
+    BOOST_REQUIRE_EQUAL(c.events(1, 5s).size(), 1u);
+    auto const reply = http_publish(s.port(), batch_body(1, 100), s.token());
+    BOOST_REQUIRE_EQUAL(reply.status, 202);
+    // Answered only once every io thread took all but the last 10 of them for its subscribers.
+    auto const next = s.get().events().next_id();
+    BOOST_TEST(s.get().events().throttle().taken_by_all() + 10 >= next);
+    BOOST_TEST(metric(s.port(), "ssehub_publish_waits_total") == 1u);
+    auto const got = c.events(100, 5s);
+    BOOST_REQUIRE_EQUAL(got.size(), 100u);
+    BOOST_TEST(index_of(got.back()) == 100);
+}
+
+BOOST_AUTO_TEST_CASE(with_no_backlog_limit_a_publish_is_answered_before_the_fanout)
+{
+    auto cfg = test_config();
+    cfg.delivery_interval_us = 300'000;
+    cfg.publish_backlog = 0;
+    running_server s(cfg);
+    sse_client c(s.port(), "/events");
+    BOOST_REQUIRE_EQUAL(http_publish(s.port(), batch_body(0, 1), s.token()).status, 202);
+    BOOST_REQUIRE_EQUAL(c.events(1, 5s).size(), 1u);
+    BOOST_REQUIRE_EQUAL(http_publish(s.port(), batch_body(1, 100), s.token()).status, 202);
+    BOOST_TEST(metric(s.port(), "ssehub_publish_waits_total") == 0u);
+    BOOST_TEST(c.events(100, 5s).size() == 100u);
+}
+
 BOOST_AUTO_TEST_CASE(concurrent_publishers_give_every_subscriber_the_same_order)
 {
     auto cfg = test_config();

@@ -71,6 +71,7 @@ BOOST_AUTO_TEST_CASE(sum_counters_adds_the_shards_to_the_hub)
     hub.replays = 2;
     hub.replayed_frames = 5;
     hub.resets = 1;
+    hub.publish_waits = 6;
     a.subscribers = 2;
     b.subscribers = 5;
     a.subscribers_total = 20;
@@ -96,6 +97,7 @@ BOOST_AUTO_TEST_CASE(sum_counters_adds_the_shards_to_the_hub)
     BOOST_TEST(t.resets == 1u);
     BOOST_TEST(t.slow == 3u);
     BOOST_TEST(t.stalled == 3u);
+    BOOST_TEST(t.publish_waits == 6u);
     BOOST_TEST(t.high_water == 100u); // the largest queue seen anywhere, not a sum
 }
 

@@ -9,6 +9,8 @@
 #include "ssehub/sse/sse_encoder.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
@@ -159,6 +161,23 @@ net::awaitable<void> answer_over_capacity(beast::tcp_stream& stream, request con
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
 }
 
+// Publisher backpressure: holds a publish's answer while the newest event runs more than
+// publish_backlog ahead of some io thread's fan-out (bounded: this paces, it never refuses).
+net::awaitable<void> wait_for_fanout(hub& events, net::any_io_executor ex)
+{
+    auto& throttle = events.throttle();
+    auto const threshold = throttle.threshold_for(events.next_id());
+    if (threshold == 0)
+        co_return;
+    auto timer = std::make_shared<net::steady_timer>(ex, std::chrono::seconds(1));
+    // The release runs on a shard's thread; the timer belongs to this session's thread. This
+    // thread is running us now, so the posted cancel cannot run before the wait starts.
+    if (throttle.wait_needed(threshold, [timer] { net::post(timer->get_executor(), [timer] { timer->cancel(); }); })) {
+        hub_counters::add(events.counters().publish_waits);
+        co_await timer->async_wait(use_tuple);
+    }
+}
+
 // The page and its files: the prebuilt head and the file's bytes in one gathered write.
 net::awaitable<beast::error_code> write_static(beast::tcp_stream& stream, static_reply const& reply, request const& req,
                                                request_log const& log)
@@ -254,6 +273,8 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
             co_return;
         }
         auto& res = std::get<response>(routed);
+        if (res.result() == http::status::accepted && split_target(req.target()).path == "/publish")
+            co_await wait_for_fanout(env.shard.source(), stream.get_executor());
         bool const keep_alive = res.keep_alive();
         auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
         log.line(req.method_string(), req.target(), res.result_int(), wn);

@@ -11,6 +11,7 @@ namespace ssehub {
 hub::hub(hub_options options)
     : options_(options)
     , ring_(options.ring_events, options.ring_bytes, options.first_id)
+    , throttle_(options.publish_backlog)
 {
 }
 

@@ -5,6 +5,7 @@
 #include "ssehub/hub/event_draft.hpp"
 #include "ssehub/hub/event_ring.hpp"
 #include "ssehub/hub/hub_counters.hpp"
+#include "ssehub/hub/publish_throttle.hpp"
 #include "ssehub/hub/topic_filter.hpp"
 
 #include <functional>
@@ -20,6 +21,7 @@ struct hub_options {
     std::size_t ring_events = 10000;
     std::size_t ring_bytes = 64 << 20;
     std::uint64_t first_id = 1;
+    std::uint64_t publish_backlog = 0; // see publish_throttle (0: publishers never wait)
 };
 
 // How a new subscription starts: what it missed, then the live stream from live_from.
@@ -56,6 +58,7 @@ public:
     std::uint64_t first_id() const { return options_.first_id; }
     hub_counters& counters() { return counters_; }
     hub_counters const& counters() const { return counters_; }
+    publish_throttle& throttle() { return throttle_; }
 
 private:
     frame_ptr make_reset_frame(std::optional<std::uint64_t> requested) const; // under lock
@@ -65,6 +68,7 @@ private:
     event_ring ring_;
     std::vector<std::function<void()>> wakers_;
     hub_counters counters_;
+    publish_throttle throttle_;
 };
 
 } // namespace ssehub

@@ -19,6 +19,7 @@ struct hub_counters {
     std::atomic<std::uint64_t> slow_disconnects{0}; // cut for exceeding their queue bound
     std::atomic<std::uint64_t> stalled_disconnects{0}; // cut for a write stalled past write_timeout
     std::atomic<std::uint64_t> queue_high_water_bytes{0};
+    std::atomic<std::uint64_t> publish_waits{0};    // publish answers held for the fan-out (backlog)
 
     static void add(std::atomic<std::uint64_t>& c, std::uint64_t n = 1) { c.fetch_add(n, std::memory_order_relaxed); }
     static void raise_to(std::atomic<std::uint64_t>& c, std::uint64_t v)

@@ -21,6 +21,7 @@ hub_shard::hub_shard(net::io_context& ctx, hub& h, delivery_options options)
     , sweep_timer_(ctx)
 {
     hub_.add_waker([this] { wake(); });
+    throttle_index_ = hub_.throttle().add_shard(window_first_);
     arm_sweep();
 }
 
@@ -36,6 +37,7 @@ void hub_shard::stop()
 {
     net::post(ctx_, [this] {
         stopping_ = true;
+        hub_.throttle().release_all(); // publishers waiting for the fan-out get their answer now
         sweep_timer_.cancel();
         drain_timer_.cancel();
         // Jitter spreads the reconnects of thousands of browsers over a window instead of one
@@ -162,6 +164,7 @@ void hub_shard::pull()
     }
     for (auto& f : pulled_)
         window_.push_back(std::move(f));
+    hub_.throttle().taken(throttle_index_, window_next());
 }
 
 void hub_shard::trim_window()

@@ -99,6 +99,7 @@ private:
     std::uint64_t pass_min_cursor_ = 0; // lowest cursor of those visited or added in the pass
     net::steady_timer drain_timer_;
     net::steady_timer sweep_timer_;
+    std::size_t throttle_index_ = 0; // this shard in the hub's publish_throttle
     bool stopping_ = false;
     alignas(64) hub_counters counters_; // this shard's share of delivery counters
 };

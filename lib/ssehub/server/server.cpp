@@ -72,7 +72,7 @@ struct server::impl {
         : cfg(std::move(c))
         , limit(static_cast<std::size_t>(cfg.max_connections))
         , events(hub_options{static_cast<std::size_t>(cfg.ring_events), static_cast<std::size_t>(cfg.ring_bytes),
-                             first_event_id()})
+                             first_event_id(), static_cast<std::uint64_t>(cfg.publish_backlog)})
         , contexts(make_contexts(cfg))
         , files(cfg.static_root)
         , routes(router_context{cfg, files, events, [this] { return metrics(); }})
