@@ -12,10 +12,12 @@ start_ssehub() {
   SSEHUB_PORT=
   local i
   for i in $(seq 1 100); do
-    SSEHUB_PORT=$(sed -n 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$log" | head -n1)
+    # `|| true`: callers run under `set -euo pipefail`, and finding nothing yet (grep's exit 1)
+    # must mean "look again", not the end of the caller.
+    SSEHUB_PORT=$(sed -n 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$log" | head -n1) || true
     # With --log-level warn nothing is logged: ask the kernel which port the process holds.
     if [[ -z $SSEHUB_PORT ]] && command -v ss >/dev/null; then
-      SSEHUB_PORT=$(ss -ltnpH 2>/dev/null | grep "pid=$SSEHUB_PID," | awk '{print $4}' | sed 's/.*://' | head -n1)
+      SSEHUB_PORT=$(ss -ltnpH 2>/dev/null | grep "pid=$SSEHUB_PID," | awk '{print $4}' | sed 's/.*://' | head -n1) || true
     fi
     [[ -n $SSEHUB_PORT ]] && return 0
     kill -0 "$SSEHUB_PID" 2>/dev/null || break
