@@ -37,7 +37,7 @@ void hub_shard::stop()
 {
     net::post(ctx_, [this] {
         stopping_ = true;
-        hub_.throttle().release_all(); // publishers waiting for the fan-out get their answer now
+        hub_.throttle().close(); // publishers waiting for the fan-out get their answer now
         sweep_timer_.cancel();
         drain_timer_.cancel();
         // Jitter spreads the reconnects of thousands of browsers over a window instead of one

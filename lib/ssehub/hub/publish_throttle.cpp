@@ -57,6 +57,8 @@ bool publish_throttle::wait_needed(std::uint64_t threshold, std::function<void()
     if (threshold == 0 || taken_.empty() || taken_by_all() >= threshold)
         return false;
     std::lock_guard lock(mutex_);
+    if (closed_)
+        return false;
     waiting_.fetch_add(1);
     if (taken_by_all() >= threshold) { // a shard moved on between the check and the increment
         waiting_.fetch_sub(1);
@@ -66,11 +68,12 @@ bool publish_throttle::wait_needed(std::uint64_t threshold, std::function<void()
     return true;
 }
 
-void publish_throttle::release_all()
+void publish_throttle::close()
 {
     std::vector<waiter> all;
     {
         std::lock_guard lock(mutex_);
+        closed_ = true;
         all.swap(waiters_);
         waiting_.fetch_sub(all.size());
     }

@@ -33,10 +33,11 @@ public:
     std::uint64_t threshold_for(std::uint64_t next_id) const;
 
     // False when every shard has already taken ids below threshold; otherwise `release` is
-    // called once, from a shard's thread or release_all(), when they have.
+    // called once, from a shard's thread or close(), when they have.
     bool wait_needed(std::uint64_t threshold, std::function<void()> release);
-    // Releases every waiter now (shutdown).
-    void release_all();
+    // Shutdown: releases every waiter now, and nobody waits from then on (a waiter left behind
+    // would outlive the io threads its release posts to).
+    void close();
 
     std::uint64_t limit() const { return limit_; }
 
@@ -52,6 +53,7 @@ private:
     std::atomic<std::size_t> waiting_{0};
     mutable std::mutex mutex_;
     std::vector<waiter> waiters_;
+    bool closed_ = false; // under mutex_
 };
 
 } // namespace ssehub
