@@ -302,6 +302,24 @@ BOOST_AUTO_TEST_CASE(a_publish_ahead_of_the_fanout_by_more_than_the_backlog_is_a
     BOOST_TEST(index_of(got.back()) == 100);
 }
 
+BOOST_AUTO_TEST_CASE(a_held_publish_is_answered_after_publish_wait_ms_even_if_the_fanout_lags)
+{
+    // The next pass is 1 s away; the answer may be held for 20 ms only.
+    auto cfg = test_config();
+    cfg.delivery_interval_us = 1'000'000;
+    cfg.publish_backlog = 10;
+    cfg.publish_wait_ms = 20;
+    running_server s(cfg);
+    sse_client c(s.port(), "/events");
+    BOOST_REQUIRE_EQUAL(http_publish(s.port(), batch_body(0, 1), s.token()).status, 202);
+    BOOST_REQUIRE_EQUAL(c.events(1, 5s).size(), 1u);
+    BOOST_REQUIRE_EQUAL(http_publish(s.port(), batch_body(1, 100), s.token()).status, 202);
+    auto const next = s.get().events().next_id();
+    BOOST_TEST(s.get().events().throttle().taken_by_all() + 10 < next); // answered before the pass
+    BOOST_TEST(metric(s.port(), "ssehub_publish_waits_total") == 1u);
+    BOOST_TEST(c.events(100, 5s).size() == 100u); // and the pass still delivers them
+}
+
 BOOST_AUTO_TEST_CASE(with_no_backlog_limit_a_publish_is_answered_before_the_fanout)
 {
     auto cfg = test_config();

@@ -162,14 +162,15 @@ net::awaitable<void> answer_over_capacity(beast::tcp_stream& stream, request con
 }
 
 // Publisher backpressure: holds a publish's answer while the newest event runs more than
-// publish_backlog ahead of some io thread's fan-out (bounded: this paces, it never refuses).
-net::awaitable<void> wait_for_fanout(hub& events, net::any_io_executor ex)
+// publish_backlog ahead of some io thread's fan-out, for publish_wait_ms at most (this paces,
+// it never refuses: the events are published already).
+net::awaitable<void> wait_for_fanout(hub& events, std::chrono::milliseconds limit, net::any_io_executor ex)
 {
     auto& throttle = events.throttle();
     auto const threshold = throttle.threshold_for(events.next_id());
-    if (threshold == 0)
+    if (threshold == 0 || limit.count() == 0)
         co_return;
-    auto timer = std::make_shared<net::steady_timer>(ex, std::chrono::seconds(1));
+    auto timer = std::make_shared<net::steady_timer>(ex, limit);
     // The release runs on a shard's thread; the timer belongs to this session's thread. This
     // thread is running us now, so the posted cancel cannot run before the wait starts.
     if (throttle.wait_needed(threshold, [timer] { net::post(timer->get_executor(), [timer] { timer->cancel(); }); })) {
@@ -274,7 +275,7 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
         }
         auto& res = std::get<response>(routed);
         if (res.result() == http::status::accepted && split_target(req.target()).path == "/publish")
-            co_await wait_for_fanout(env.shard.source(), stream.get_executor());
+            co_await wait_for_fanout(env.shard.source(), std::chrono::milliseconds(cfg.publish_wait_ms), stream.get_executor());
         bool const keep_alive = res.keep_alive();
         auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
         log.line(req.method_string(), req.target(), res.result_int(), wn);

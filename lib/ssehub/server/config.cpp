@@ -28,6 +28,7 @@ constexpr std::array keys{
     config_key{"client_queue_frames", "events waiting for one client before it is cut", &config::client_queue_frames, 1, 100'000'000},
     config_key{"delivery_interval_us", "fan-out passes start at least this far apart (and twice the last pass apart), so a busy stream gets many events per write", &config::delivery_interval_us, 0, 1'000'000},
     config_key{"publish_backlog", "events published but not yet taken by every io thread's fan-out beyond which POST /publish holds its answer (0: never)", &config::publish_backlog, 0, 100'000'000},
+    config_key{"publish_wait_ms", "longest a publish answer is held for publish_backlog; then it is sent anyway", &config::publish_wait_ms, 0, kMaxMs},
     config_key{"max_connections", "open connections at most; more are told to retry later", &config::max_connections, 1, 10'000'000},
     config_key{"max_header_bytes", "request line and headers, bytes (431 beyond)", &config::max_header_bytes, 256, 1 << 20},
     config_key{"max_body_bytes", "request body, bytes (413 beyond)", &config::max_body_bytes, 0, 1LL << 32},

@@ -24,6 +24,7 @@ struct config {
     std::int64_t client_queue_frames = 10000;
     std::int64_t delivery_interval_us = 1000;
     std::int64_t publish_backlog = 32;
+    std::int64_t publish_wait_ms = 1000;
     std::int64_t max_connections = 10000;
     std::int64_t max_header_bytes = 8192;
     std::int64_t max_body_bytes = 1 << 20;
