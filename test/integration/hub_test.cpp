@@ -42,6 +42,33 @@ std::uint64_t metric(std::uint16_t port, std::string const& name)
     return std::stoull(body.substr(at + name.size() + 2));
 }
 
+// A server whose first event (index 0) has just gone out to `client`, so that the next pass is
+// a whole delivery interval away: a publish right now finds the fan-out lagging behind it.
+struct lagging_fanout {
+    static config make(std::int64_t interval_us, std::int64_t backlog, std::int64_t wait_ms)
+    {
+        auto cfg = test_config();
+        cfg.delivery_interval_us = interval_us;
+        cfg.publish_backlog = backlog;
+        cfg.publish_wait_ms = wait_ms;
+        return cfg;
+    }
+
+    lagging_fanout(std::int64_t interval_us, std::int64_t backlog, std::int64_t wait_ms)
+        : server(make(interval_us, backlog, wait_ms))
+        , client(server.port(), "/events")
+    {
+        BOOST_REQUIRE_EQUAL(http_publish(server.port(), batch_body(0, 1), server.token()).status, 202);
+        BOOST_REQUIRE_EQUAL(client.events(1, 5s).size(), 1u);
+    }
+
+    // Published events that some io thread has not taken for its subscribers yet.
+    std::uint64_t untaken() { return server.get().events().next_id() - server.get().events().throttle().taken_by_all(); }
+
+    running_server server;
+    sse_client client;
+};
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(hub_test)
@@ -282,56 +309,31 @@ BOOST_AUTO_TEST_CASE(a_pass_in_turns_over_many_streams_loses_no_stream_and_no_ev
 
 BOOST_AUTO_TEST_CASE(a_publish_ahead_of_the_fanout_by_more_than_the_backlog_is_answered_once_taken)
 {
-    // Passes at most every 300 ms: the first publish goes out at once, the second finds the
-    // shard waiting for its next pass and 100 events beyond a backlog of 10.
-    auto cfg = test_config();
-    cfg.delivery_interval_us = 300'000;
-    cfg.publish_backlog = 10;
-    running_server s(cfg);
-    sse_client c(s.port(), "/events");
-    BOOST_REQUIRE_EQUAL(http_publish(s.port(), batch_body(0, 1), s.token()).status, 202);
-    BOOST_REQUIRE_EQUAL(c.events(1, 5s).size(), 1u);
-    auto const reply = http_publish(s.port(), batch_body(1, 100), s.token());
-    BOOST_REQUIRE_EQUAL(reply.status, 202);
+    lagging_fanout f(300'000, 10, 1000);
+    BOOST_REQUIRE_EQUAL(http_publish(f.server.port(), batch_body(1, 100), f.server.token()).status, 202);
     // Answered only once every io thread took all but the last 10 of them for its subscribers.
-    auto const next = s.get().events().next_id();
-    BOOST_TEST(s.get().events().throttle().taken_by_all() + 10 >= next);
-    BOOST_TEST(metric(s.port(), "ssehub_publish_waits_total") == 1u);
-    auto const got = c.events(100, 5s);
+    BOOST_TEST(f.untaken() <= 10u);
+    BOOST_TEST(metric(f.server.port(), "ssehub_publish_waits_total") == 1u);
+    auto const got = f.client.events(100, 5s);
     BOOST_REQUIRE_EQUAL(got.size(), 100u);
     BOOST_TEST(index_of(got.back()) == 100);
 }
 
 BOOST_AUTO_TEST_CASE(a_held_publish_is_answered_after_publish_wait_ms_even_if_the_fanout_lags)
 {
-    // The next pass is 1 s away; the answer may be held for 20 ms only.
-    auto cfg = test_config();
-    cfg.delivery_interval_us = 1'000'000;
-    cfg.publish_backlog = 10;
-    cfg.publish_wait_ms = 20;
-    running_server s(cfg);
-    sse_client c(s.port(), "/events");
-    BOOST_REQUIRE_EQUAL(http_publish(s.port(), batch_body(0, 1), s.token()).status, 202);
-    BOOST_REQUIRE_EQUAL(c.events(1, 5s).size(), 1u);
-    BOOST_REQUIRE_EQUAL(http_publish(s.port(), batch_body(1, 100), s.token()).status, 202);
-    auto const next = s.get().events().next_id();
-    BOOST_TEST(s.get().events().throttle().taken_by_all() + 10 < next); // answered before the pass
-    BOOST_TEST(metric(s.port(), "ssehub_publish_waits_total") == 1u);
-    BOOST_TEST(c.events(100, 5s).size() == 100u); // and the pass still delivers them
+    lagging_fanout f(1'000'000, 10, 20); // the next pass is 1 s away; the answer waits 20 ms
+    BOOST_REQUIRE_EQUAL(http_publish(f.server.port(), batch_body(1, 100), f.server.token()).status, 202);
+    BOOST_TEST(f.untaken() > 10u); // answered before the pass
+    BOOST_TEST(metric(f.server.port(), "ssehub_publish_waits_total") == 1u);
+    BOOST_TEST(f.client.events(100, 5s).size() == 100u); // and the pass still delivers them
 }
 
 BOOST_AUTO_TEST_CASE(with_no_backlog_limit_a_publish_is_answered_before_the_fanout)
 {
-    auto cfg = test_config();
-    cfg.delivery_interval_us = 300'000;
-    cfg.publish_backlog = 0;
-    running_server s(cfg);
-    sse_client c(s.port(), "/events");
-    BOOST_REQUIRE_EQUAL(http_publish(s.port(), batch_body(0, 1), s.token()).status, 202);
-    BOOST_REQUIRE_EQUAL(c.events(1, 5s).size(), 1u);
-    BOOST_REQUIRE_EQUAL(http_publish(s.port(), batch_body(1, 100), s.token()).status, 202);
-    BOOST_TEST(metric(s.port(), "ssehub_publish_waits_total") == 0u);
-    BOOST_TEST(c.events(100, 5s).size() == 100u);
+    lagging_fanout f(300'000, 0, 1000);
+    BOOST_REQUIRE_EQUAL(http_publish(f.server.port(), batch_body(1, 100), f.server.token()).status, 202);
+    BOOST_TEST(metric(f.server.port(), "ssehub_publish_waits_total") == 0u);
+    BOOST_TEST(f.client.events(100, 5s).size() == 100u);
 }
 
 BOOST_AUTO_TEST_CASE(concurrent_publishers_give_every_subscriber_the_same_order)
