@@ -60,33 +60,42 @@ double sample(exposition const& e, std::string const& name)
     return it->second;
 }
 
+// The hub's own counters and two shards', each field set so that a sum is told from a max.
+struct two_shards {
+    hub_counters hub, a, b;
+    std::vector<hub_counters const*> shards{&a, &b};
+
+    two_shards()
+    {
+        hub.events_published = 11;
+        hub.replays = 2;
+        hub.replayed_frames = 5;
+        hub.resets = 1;
+        hub.publish_waits = 6;
+        a.subscribers = 2;
+        b.subscribers = 5;
+        a.subscribers_total = 20;
+        b.subscribers_total = 30;
+        a.frames_delivered = 3;
+        b.frames_delivered = 4;
+        a.bytes_written = 1000;
+        b.bytes_written = 24;
+        a.slow_disconnects = 1;
+        b.slow_disconnects = 2;
+        b.stalled_disconnects = 3;
+        a.queue_high_water_bytes = 100;
+        b.queue_high_water_bytes = 60;
+    }
+};
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(metrics_test)
 
 BOOST_AUTO_TEST_CASE(sum_counters_adds_the_shards_to_the_hub)
 {
-    hub_counters hub, a, b;
-    hub.events_published = 11;
-    hub.replays = 2;
-    hub.replayed_frames = 5;
-    hub.resets = 1;
-    hub.publish_waits = 6;
-    a.subscribers = 2;
-    b.subscribers = 5;
-    a.subscribers_total = 20;
-    b.subscribers_total = 30;
-    a.frames_delivered = 3;
-    b.frames_delivered = 4;
-    a.bytes_written = 1000;
-    b.bytes_written = 24;
-    a.slow_disconnects = 1;
-    b.slow_disconnects = 2;
-    b.stalled_disconnects = 3;
-    a.queue_high_water_bytes = 100;
-    b.queue_high_water_bytes = 60;
-    std::vector<hub_counters const*> const shards{&a, &b};
-    auto const t = ssehub::sum_counters(hub, shards);
+    two_shards const c;
+    auto const t = ssehub::sum_counters(c.hub, c.shards);
     BOOST_TEST(t.subscribers == 7);
     BOOST_TEST(t.subscribers_total == 50u);
     BOOST_TEST(t.published == 11u);
@@ -133,22 +142,8 @@ BOOST_AUTO_TEST_CASE(render_metrics_is_valid_exposition_text)
 
 BOOST_AUTO_TEST_CASE(render_metrics_sums_across_shards)
 {
-    hub_counters hub, a, b;
-    hub.events_published = 11;
-    hub.replays = 2;
-    hub.resets = 1;
-    a.subscribers = 2;
-    b.subscribers = 5;
-    a.frames_delivered = 3;
-    b.frames_delivered = 4;
-    a.bytes_written = 1000;
-    b.bytes_written = 24;
-    a.slow_disconnects = 1;
-    b.slow_disconnects = 2;
-    a.queue_high_water_bytes = 100;
-    b.queue_high_water_bytes = 60;
-    std::vector<hub_counters const*> const shards{&a, &b};
-    auto const e = parse(ssehub::render_metrics({hub, shards, 9, 100, 12.5, "0.1.0"}));
+    two_shards const c;
+    auto const e = parse(ssehub::render_metrics({c.hub, c.shards, 9, 100, 12.5, "0.1.0"}));
     BOOST_TEST(sample(e, "ssehub_subscribers") == 7.0);
     BOOST_TEST(e.types.at("ssehub_subscribers") == "gauge");
     BOOST_TEST(sample(e, "ssehub_events_published_total") == 11.0);
@@ -158,6 +153,7 @@ BOOST_AUTO_TEST_CASE(render_metrics_sums_across_shards)
     BOOST_TEST(sample(e, "ssehub_resets_total") == 1.0);
     BOOST_TEST(sample(e, "ssehub_slow_disconnects_total") == 3.0);
     BOOST_TEST(sample(e, "ssehub_queue_high_water_bytes") == 100.0);
+    BOOST_TEST(sample(e, "ssehub_publish_waits_total") == 6.0);
     BOOST_TEST(sample(e, "ssehub_open_connections") == 9.0);
     BOOST_TEST(sample(e, "ssehub_max_connections") == 100.0);
     BOOST_TEST(sample(e, "ssehub_uptime_seconds") == 12.5);
