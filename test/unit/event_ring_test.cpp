@@ -1,5 +1,6 @@
 // hub/event_ring: frames with consecutive ids, bounded by count and by bytes.
 #include "ssehub/hub/event_ring.hpp"
+#include "support/id_range.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -26,15 +27,9 @@ std::vector<std::uint64_t> ids_from(event_ring const& ring, std::uint64_t from)
     return out;
 }
 
-std::vector<std::uint64_t> range(std::uint64_t first, std::uint64_t end)
-{
-    std::vector<std::uint64_t> out;
-    for (auto id = first; id < end; ++id)
-        out.push_back(id);
-    return out;
-}
-
 } // namespace
+
+using ssehub::test::id_range;
 
 BOOST_AUTO_TEST_SUITE(event_ring_test)
 
@@ -114,7 +109,7 @@ BOOST_AUTO_TEST_CASE(the_event_cap_drops_the_oldest)
         BOOST_TEST(ring.contains(id));
         BOOST_TEST(ring.at(id)->id == id);
     }
-    BOOST_TEST(ids_from(ring, 1) == range(8, 11), boost::test_tools::per_element());
+    BOOST_TEST(ids_from(ring, 1) == id_range(8, 11), boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(a_ring_of_one_keeps_only_the_newest)
@@ -201,11 +196,11 @@ BOOST_AUTO_TEST_CASE(for_each_from_visits_oldest_first_and_clamps_to_first_id)
     event_ring ring(4, 1'000'000, 1);
     for (std::uint64_t id = 1; id <= 6; ++id)
         ring.push(make_frame(id)); // holds 3..6
-    BOOST_TEST(ids_from(ring, 0) == range(3, 7), boost::test_tools::per_element());
-    BOOST_TEST(ids_from(ring, 1) == range(3, 7), boost::test_tools::per_element());
-    BOOST_TEST(ids_from(ring, 3) == range(3, 7), boost::test_tools::per_element());
-    BOOST_TEST(ids_from(ring, 5) == range(5, 7), boost::test_tools::per_element());
-    BOOST_TEST(ids_from(ring, 6) == range(6, 7), boost::test_tools::per_element());
+    BOOST_TEST(ids_from(ring, 0) == id_range(3, 7), boost::test_tools::per_element());
+    BOOST_TEST(ids_from(ring, 1) == id_range(3, 7), boost::test_tools::per_element());
+    BOOST_TEST(ids_from(ring, 3) == id_range(3, 7), boost::test_tools::per_element());
+    BOOST_TEST(ids_from(ring, 5) == id_range(5, 7), boost::test_tools::per_element());
+    BOOST_TEST(ids_from(ring, 6) == id_range(6, 7), boost::test_tools::per_element());
     BOOST_TEST(ids_from(ring, 7).empty());
     BOOST_TEST(ids_from(ring, 1000).empty());
 }

@@ -1,6 +1,7 @@
 // hub/hub: numbering, encoding once, Last-Event-ID replay and history-lost resets.
 #include "ssehub/hub/hub.hpp"
 #include "ssehub/sse/event_parser.hpp"
+#include "support/id_range.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
@@ -50,14 +51,6 @@ std::vector<std::uint64_t> ids_of(std::vector<frame_ptr> const& frames)
     return out;
 }
 
-std::vector<std::uint64_t> range(std::uint64_t first, std::uint64_t end)
-{
-    std::vector<std::uint64_t> out;
-    for (auto id = first; id < end; ++id)
-        out.push_back(id);
-    return out;
-}
-
 // The single event a frame's bytes carry, read as a browser would.
 ssehub::sse::parsed_event parse_frame(frame_ptr const& f)
 {
@@ -103,6 +96,8 @@ void check_reset(ssehub::subscription_start const& s, std::uint64_t earliest, st
 
 } // namespace
 
+using ssehub::test::id_range;
+
 BOOST_AUTO_TEST_SUITE(hub_test)
 
 BOOST_AUTO_TEST_CASE(publish_returns_consecutive_ids_from_first_id)
@@ -112,7 +107,7 @@ BOOST_AUTO_TEST_CASE(publish_returns_consecutive_ids_from_first_id)
     BOOST_TEST(h.next_id() == 1000u);
     BOOST_TEST(h.publish(draft("a", "x")) == 1000u);
     std::vector<event_draft> const batch{draft("a", "1"), draft("b", "2"), draft("a", "3")};
-    BOOST_TEST(h.publish(batch) == range(1001, 1004), boost::test_tools::per_element());
+    BOOST_TEST(h.publish(batch) == id_range(1001, 1004), boost::test_tools::per_element());
     BOOST_TEST(h.publish(draft("a", "y")) == 1004u);
     BOOST_TEST(h.next_id() == 1005u);
 }
@@ -179,10 +174,10 @@ BOOST_AUTO_TEST_CASE(an_id_inside_the_ring_replays_the_missed_frames_of_the_topi
     BOOST_TEST(ids_of(only_b.replay) == (std::vector<std::uint64_t>{6, 8}), boost::test_tools::per_element());
 
     auto const all = h.subscribe("6", topic_filter{});
-    BOOST_TEST(ids_of(all.replay) == range(7, 10), boost::test_tools::per_element());
+    BOOST_TEST(ids_of(all.replay) == id_range(7, 10), boost::test_tools::per_element());
 
     auto const both = h.subscribe("6", topics({"b", "a"}));
-    BOOST_TEST(ids_of(both.replay) == range(7, 10), boost::test_tools::per_element());
+    BOOST_TEST(ids_of(both.replay) == id_range(7, 10), boost::test_tools::per_element());
 
     auto const other = h.subscribe("1", topics({"c"}));
     BOOST_TEST(!other.reset);
@@ -219,7 +214,7 @@ BOOST_AUTO_TEST_CASE(the_id_just_before_the_ring_replays_the_whole_ring)
     publish_alternating(h, 6); // the ring holds 4, 5, 6
     auto const s = h.subscribe("3", topic_filter{});
     BOOST_TEST(!s.reset);
-    BOOST_TEST(ids_of(s.replay) == range(4, 7), boost::test_tools::per_element());
+    BOOST_TEST(ids_of(s.replay) == id_range(4, 7), boost::test_tools::per_element());
     BOOST_TEST(s.live_from == 7u);
 }
 
@@ -275,7 +270,7 @@ BOOST_AUTO_TEST_CASE(an_id_before_first_id_minus_one_is_a_reset)
         h.publish(draft("a", "x")); // 100, 101, 102; nothing dropped
     auto const whole = h.subscribe("99", topic_filter{});
     BOOST_TEST(!whole.reset);
-    BOOST_TEST(ids_of(whole.replay) == range(100, 103), boost::test_tools::per_element());
+    BOOST_TEST(ids_of(whole.replay) == id_range(100, 103), boost::test_tools::per_element());
 
     for (std::string_view id : {"98", "5", "0"}) {
         BOOST_TEST_CONTEXT("Last-Event-ID " << id)
@@ -353,11 +348,11 @@ BOOST_AUTO_TEST_CASE(pull_appends_from_an_id_and_reports_where_it_started)
 
     std::vector<frame_ptr> out;
     BOOST_TEST(h.pull(4, out) == 4u);
-    BOOST_TEST(ids_of(out) == range(4, 6), boost::test_tools::per_element());
+    BOOST_TEST(ids_of(out) == id_range(4, 6), boost::test_tools::per_element());
 
     out.clear();
     BOOST_TEST(h.pull(1, out) == 3u); // 1 and 2 were dropped: the first id appended is 3
-    BOOST_TEST(ids_of(out) == range(3, 6), boost::test_tools::per_element());
+    BOOST_TEST(ids_of(out) == id_range(3, 6), boost::test_tools::per_element());
 
     out.clear();
     BOOST_TEST(h.pull(6, out) == 6u); // nothing new: next_id
@@ -428,7 +423,7 @@ BOOST_AUTO_TEST_CASE(concurrent_publishers_get_consecutive_ids_in_ring_order)
         all.insert(all.end(), v.begin(), v.end());
     }
     std::sort(all.begin(), all.end());
-    BOOST_TEST((all == range(1, threads * per_thread + 1)));
+    BOOST_TEST((all == id_range(1, threads * per_thread + 1)));
 
     // The ring is in id order, each frame's wire id matches, and each id holds what was published with it.
     std::vector<frame_ptr> frames;
