@@ -1,6 +1,6 @@
 # Starting and stopping the servers under test (sourced by compare.sh; uses its $results,
-# $repo, $ssehub_bin). start_server NAME LABEL sets SERVER_PID (the process whose CPU and
-# memory are measured), BASE, SUB, PUB and PUB_ARGS (the loadgen's publish options).
+# $repo, $ssehub_bin and $reference_bin). start_server NAME LABEL sets SERVER_PID (the process
+# whose CPU and memory are measured), BASE, SUB, PUB and PUB_ARGS (the loadgen's publish options).
 
 free_port() {
   local p _
@@ -28,6 +28,27 @@ start_nginx() {
   BASE=http://127.0.0.1:$port
 }
 
+# start_reference LABEL: the practical-limit peer (bench/reference/sse_reference.c) on a free
+# port; it is up when the kernel shows that very process listening there.
+start_reference() {
+  local port listening=0 _
+  port=$(free_port)
+  "$reference_bin" "$port" >"$results/reference-$1.log" 2>&1 &
+  REFERENCE_PID=$!
+  for _ in $(seq 1 100); do
+    ss -ltnpH "sport = :$port" | grep -q "pid=$REFERENCE_PID," && listening=1 && break
+    kill -0 "$REFERENCE_PID" 2>/dev/null || break
+    sleep 0.05
+  done
+  if ((!listening)); then
+    echo "sse_reference did not start; its log:" >&2
+    cat "$results/reference-$1.log" >&2
+    return 1
+  fi
+  SERVER_PID=$REFERENCE_PID
+  BASE=http://127.0.0.1:$port SUB=/sub PUB=/pub PUB_ARGS=(--publish-body '%P')
+}
+
 start_server() {
   local name=$1 label=$2
   case $name in
@@ -46,12 +67,16 @@ start_server() {
     nginx2)
       start_nginx 2 "$label" # static files: as many workers as ssehub has io threads
       ;;
+    reference)
+      start_reference "$label"
+      ;;
   esac
 }
 
 stop_server() {
   case $1 in
     ssehub) stop_pid "$SSEHUB_PID" 10 || echo "ssehub exited with $?" >&2; SSEHUB_PID= ;;
+    reference) stop_pid "$REFERENCE_PID" 10 || echo "sse_reference exited with $?" >&2; REFERENCE_PID= ;;
     *) stop_pid "$NGINX_PID" 10 || true; NGINX_PID= ;;
   esac
 }

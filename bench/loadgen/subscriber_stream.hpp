@@ -13,7 +13,7 @@
 
 namespace loadgen {
 
-inline constexpr std::size_t max_publishers = 8;
+inline constexpr std::size_t max_publishers = 64;
 
 class subscriber_stream {
 public:
