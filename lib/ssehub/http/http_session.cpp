@@ -23,6 +23,7 @@
 #include <array>
 #include <chrono>
 #include <random>
+#include <tuple>
 
 namespace ssehub {
 namespace beast = boost::beast;
@@ -110,15 +111,29 @@ std::string overload_preamble(config const& cfg)
     return stream_preamble("server at capacity, retry later", jitter(rng));
 }
 
-// Reads one request, head then body, under the configured limits. The error says what went
-// wrong: header_limit also stands for a target over max_url_bytes (the caller tells them apart).
+// The session's socket is non-blocking: a synchronous step that would wait says so instead.
+bool would_block(beast::error_code ec)
+{
+    return ec == net::error::would_block || ec == net::error::try_again;
+}
+
+// Reads one request, head then body, under the configured limits. What is already in the buffer
+// or the socket is parsed in place; only a wait for more goes through the io_context. The error
+// says what went wrong: header_limit also stands for a target over max_url_bytes (the caller
+// tells them apart).
 net::awaitable<beast::error_code> read_request(beast::tcp_stream& stream, beast::flat_buffer& buffer,
                                                http::request_parser<http::string_body>& parser, config const& cfg)
 {
     // The target has its own limit (414), so the header limit leaves room for it.
     parser.header_limit(static_cast<std::uint32_t>(cfg.max_header_bytes + cfg.max_url_bytes));
     parser.body_limit(static_cast<std::uint64_t>(cfg.max_body_bytes));
-    auto [ec, header_bytes] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
+    beast::error_code ec;
+    auto header_bytes = http::read_header(stream.socket(), buffer, parser, ec);
+    if (would_block(ec)) {
+        auto [aec, n] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
+        ec = aec;
+        header_bytes += n;
+    }
     if (ec)
         co_return ec;
     auto const& req = parser.get();
@@ -139,8 +154,26 @@ net::awaitable<beast::error_code> read_request(beast::tcp_stream& stream, beast:
         if (wec)
             co_return wec;
     }
-    auto [bec, bn] = co_await http::async_read(stream, buffer, parser, use_tuple);
-    co_return bec;
+    http::read(stream.socket(), buffer, parser, ec);
+    if (would_block(ec))
+        std::tie(ec, std::ignore) = co_await http::async_read(stream, buffer, parser, use_tuple);
+    co_return ec;
+}
+
+// Writes what the kernel takes at once in place, and only the rest (if any) through the
+// io_context under the stream's deadline: a small answer then costs one send and no round
+// through the scheduler.
+net::awaitable<std::tuple<beast::error_code, std::size_t>> write_response(beast::tcp_stream& stream, response& res)
+{
+    http::response_serializer<http::string_body> serializer(res);
+    beast::error_code ec;
+    auto n = http::write(stream.socket(), serializer, ec);
+    if (would_block(ec)) {
+        auto [aec, an] = co_await http::async_write(stream, serializer, use_tuple);
+        ec = aec;
+        n += an;
+    }
+    co_return std::tuple{ec, n};
 }
 
 // Over max_connections: one answer that makes the client come back later, then a close.
@@ -204,6 +237,12 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
         log.client = ec ? "?" : ep.address().to_string() + ":" + std::to_string(ep.port());
     }
     beast::tcp_stream stream(std::move(socket));
+    {
+        // For the synchronous steps of read_request and write_response (asynchronous operations
+        // do not depend on this mode).
+        beast::error_code ec;
+        stream.socket().non_blocking(true, ec);
+    }
     env.sessions.add(stream.socket());
     struct unregister {
         session_registry& r;
@@ -277,7 +316,7 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
         if (res.result() == http::status::accepted && split_target(req.target()).path == "/publish")
             co_await wait_for_fanout(env.shard.source(), std::chrono::milliseconds(cfg.publish_wait_ms), stream.get_executor());
         bool const keep_alive = res.keep_alive();
-        auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
+        auto [wec, wn] = co_await write_response(stream, res);
         log.line(req.method_string(), req.target(), res.result_int(), wn);
         if (wec)
             co_return;

@@ -35,13 +35,28 @@ subscriber::subscriber(tcp::socket socket, hub_shard& shard, topic_filter topics
 
 void subscriber::start()
 {
+    watch_peer();
+    write_more();
+}
+
+void subscriber::watch_peer()
+{
     // A browser never sends anything after its GET, so readability means it closed (or broke
     // the protocol): either way the stream ends now instead of at the next failed write.
     socket_.async_wait(tcp::socket::wait_read, [self = shared_from_this()](boost::system::error_code ec) {
-        if (!ec)
+        if (ec || self->closed_)
+            return;
+        // Readiness can be stale: the reactor may report an edge that came before this wait
+        // began (the request bytes the session has read since). Only an end of stream, an
+        // error or bytes after the request end the stream.
+        char byte = 0;
+        boost::system::error_code peek;
+        self->socket_.receive(net::buffer(&byte, 1), tcp::socket::message_peek, peek);
+        if (peek == net::error::would_block || peek == net::error::try_again)
+            self->watch_peer();
+        else
             self->close("peer closed");
     });
-    write_more();
 }
 
 void subscriber::on_window_grew()

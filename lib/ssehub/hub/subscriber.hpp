@@ -36,6 +36,7 @@ public:
     std::size_t slot = 0; // index in the shard's list, kept by the shard
 
 private:
+    void watch_peer(); // closes the stream when the peer closes its end
     bool gather(std::vector<net::const_buffer>& out); // the next batch; false when none
     void write_more();
     void on_written(boost::system::error_code ec, std::size_t bytes);
