@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Runs the same SSE scenarios against ssehub and against nginx + nchan in one go, then prints a
-# table of both servers' figures and their ratio (ssehub / nchan). Writes CSV to
+# Runs the same SSE scenarios against ssehub, against nginx + nchan and against sse_reference (the
+# practical limit of issue 4: bench/reference/) in one go, then prints a table of the figures and
+# the ratios ssehub / nchan and ssehub / limit. Writes CSV to
 # bench/results/<timestamp>/ (bench/results/latest points at the newest) for bench/plot.sh.
 #
-#   bench/compare.sh            the full run (about 8 minutes; the machine should be quiet)
+#   bench/compare.sh            the full run (about 13 minutes; the machine should be quiet)
 #   bench/compare.sh --quick    every scenario at a tenth of the subscribers, 3 s each
 #
 # The servers and the load generator are built from a clean export of a commit
@@ -23,6 +24,7 @@ commit=$(git -C "$repo" rev-parse --short "${BENCH_REV:-HEAD}")
 build=${BENCH_BUILD:-$repo/build/bench-$commit/build}
 ssehub_bin=$build/app/ssehub
 loadgen_bin=$build/bench/ssehub_loadgen
+reference_bin=$build/bench/sse_reference
 
 install_tools() {
   local want=(nginx libnginx-mod-nchan wrk gnuplot-nox iproute2 procps) missing=() p
@@ -37,9 +39,9 @@ install_tools() {
 }
 
 build_tools() {
-  [[ -x $ssehub_bin && -x $loadgen_bin ]] && return 0
+  [[ -x $ssehub_bin && -x $loadgen_bin && -x $reference_bin ]] && return 0
   if [[ -n ${BENCH_BUILD:-} ]]; then
-    echo "no ssehub or ssehub_loadgen in $BENCH_BUILD" >&2
+    echo "no ssehub, ssehub_loadgen or sse_reference in $BENCH_BUILD" >&2
     exit 2
   fi
   local src=$repo/build/bench-$commit/src
@@ -57,9 +59,10 @@ results=$repo/bench/results/$stamp
 mkdir -p "$results"
 ln -sfn "$stamp" "$repo/bench/results/latest"
 csv=$results/loadgen.csv
-SSEHUB_PID= NGINX_PID=
+SSEHUB_PID= NGINX_PID= REFERENCE_PID=
 cleanup() {
   [[ -n $SSEHUB_PID ]] && kill -KILL "$SSEHUB_PID" 2>/dev/null || true
+  [[ -n $REFERENCE_PID ]] && kill -KILL "$REFERENCE_PID" 2>/dev/null || true
   [[ -n $NGINX_PID ]] && kill -TERM "$NGINX_PID" 2>/dev/null || true
 }
 trap cleanup EXIT

@@ -2,15 +2,15 @@
 # runs the load generator once (bounded by its own --max-seconds and by `timeout`), and stops
 # the server. Servers alternate per scenario so background load hits both alike.
 
-# run_load SERVER LABEL SUBSCRIBERS RATE EVENTS SECONDS [LOADGEN OPTIONS...]
+# run_load SERVER LABEL SUBSCRIBERS RATE EVENTS SECONDS PUBLISHERS [LOADGEN OPTIONS...]
 run_load() {
-  local server=$1 label=$2 n=$3 rate=$4 events=$5 seconds=$6
-  shift 6
+  local server=$1 label=$2 n=$3 rate=$4 events=$5 seconds=$6 publishers=$7
+  shift 7
   start_server "$server" "$label"
-  echo "-- $label on $server: $n subscribers, rate $rate/s, $events events, ${seconds}s"
+  echo "-- $label on $server: $n subscribers, rate $rate/s, $events events, ${seconds}s, $publishers publishers"
   timeout $((seconds + 150)) "$loadgen_bin" --url "$BASE$SUB" --publish-url "$BASE$PUB" "${PUB_ARGS[@]}" \
     --subscribers "$n" --rate "$rate" --events "$events" --duration "$seconds" --drain 5 \
-    --ramp-timeout 60 --ramp-in-flight 1000 --settle 1 --threads "$LOADGEN_THREADS" --publishers 4 \
+    --ramp-timeout 60 --ramp-in-flight 1000 --settle 1 --threads "$LOADGEN_THREADS" --publishers "$publishers" \
     --server-pid "$SERVER_PID" --label "$label" --server-name "$server" --csv "$csv" "$@" \
     | tee -a "$results/loadgen.txt" || echo "loadgen ended with $? on $label/$server" >&2
   stop_server "$server"
@@ -35,26 +35,31 @@ run_all_scenarios() {
   local scale=1 seconds=10 s
   ((quick)) && scale=10 seconds=3
   LOADGEN_THREADS=${LOADGEN_THREADS:-2}
-  # label        subscribers       rate  events
+  # Rate 0 is "as fast as the answers come". d publishes over 32 connections: with 4 (d4, its
+  # definition until the practical-limit peer joined) no server is saturated by publishing,
+  # and the peer's one-write-per-pass design gets 4 events per write at most.
+  # label        subscribers       rate  events               publishers
   local plan=(
-    "a           $((1000 / scale))   100   $((100 * seconds))"
-    "b           $((1000 / scale))   1000  $((1000 * seconds))"
-    "c           $((10000 / scale))  100   $((100 * seconds))"
-    "d           $((100 / scale))    0     2000000"
-    "n100        $((100 / scale))    100   $((100 * seconds))"
-    "n3000       $((3000 / scale))   100   $((100 * seconds))"
-    "r300        $((1000 / scale))   300   $((300 * seconds))"
-    "r3000       $((1000 / scale))   3000  $((3000 * seconds))"
+    "a           $((1000 / scale))   100   $((100 * seconds))   4"
+    "b           $((1000 / scale))   1000  $((1000 * seconds))  4"
+    "c           $((10000 / scale))  100   $((100 * seconds))   4"
+    "d           $((100 / scale))    0     2000000              32"
+    "d4          $((100 / scale))    0     2000000              4"
+    "n100        $((100 / scale))    100   $((100 * seconds))   4"
+    "n3000       $((3000 / scale))   100   $((100 * seconds))   4"
+    "r300        $((1000 / scale))   300   $((300 * seconds))   4"
+    "r3000       $((1000 / scale))   3000  $((3000 * seconds))  4"
   )
-  local line label n rate events
+  local line label n rate events publishers
   for line in "${plan[@]}"; do
-    read -r label n rate events <<<"$line"
-    for s in ssehub nchan; do
-      run_load "$s" "$label" "$n" "$rate" "$events" "$seconds"
+    read -r label n rate events publishers <<<"$line"
+    # reference: the practical limit of issue 4, bench/reference/sse_reference.c
+    for s in ssehub nchan reference; do
+      run_load "$s" "$label" "$n" "$rate" "$events" "$seconds" "$publishers"
     done
   done
   # ssehub alone: 19 000 concurrent subscribers held idle, then still delivering.
-  run_load ssehub hold19k $((19000 / scale)) 100 $((100 * 5)) 5 --hold $((seconds))
+  run_load ssehub hold19k $((19000 / scale)) 100 $((100 * 5)) 5 4 --hold $((seconds))
   run_wrk ssehub "$seconds"
   run_wrk nginx2 "$seconds"
 }
