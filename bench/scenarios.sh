@@ -35,7 +35,8 @@ run_all_scenarios() {
   local scale=1 seconds=10 s
   ((quick)) && scale=10 seconds=3
   LOADGEN_THREADS=${LOADGEN_THREADS:-2}
-  # Rate 0 is "as fast as the answers come". d publishes over 32 connections: with 4 (d4, its
+  # e is the median of the ramps to 10 000 subscribers of c, e2 and e3 (one ramp takes half a
+  # second, too short to stand alone). Rate 0 is "as fast as the answers come". d publishes over 32 connections: with 4 (d4, its
   # definition until the practical-limit peer joined) no server is saturated by publishing,
   # and the peer's one-write-per-pass design gets 4 events per write at most.
   # label        subscribers       rate  events               publishers
@@ -45,6 +46,8 @@ run_all_scenarios() {
     "c           $((10000 / scale))  100   $((100 * seconds))   4"
     "d           $((100 / scale))    0     2000000              32"
     "d4          $((100 / scale))    0     2000000              4"
+    "e2          $((10000 / scale))  100   100                  4"
+    "e3          $((10000 / scale))  100   100                  4"
     "n100        $((100 / scale))    100   $((100 * seconds))   4"
     "n3000       $((3000 / scale))   100   $((100 * seconds))   4"
     "r300        $((1000 / scale))   300   $((300 * seconds))   4"
