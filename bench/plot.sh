@@ -2,7 +2,8 @@
 # Draws the charts of docs/BENCHMARKS.md from a results directory of bench/compare.sh:
 #   bench/plot.sh [bench/results/latest] [docs/bench]
 # latency (p50, p99) and deliveries/s against subscriber count (at 100 events/s) and against
-# publish rate (at 1 000 subscribers), for ssehub and nginx + nchan. Needs gnuplot (gnuplot-nox).
+# publish rate (at 1 000 subscribers), for ssehub, nginx + nchan and the practical limit
+# (sse_reference). Needs gnuplot (gnuplot-nox).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 dir=${1:-$here/results/latest}
@@ -22,7 +23,7 @@ series() {
     }' "$csv" | sort -g
 }
 
-for s in ssehub nchan; do
+for s in ssehub nchan reference; do
   series "n100 a n3000 c" "$s" subscribers >"$tmp/subs-$s.dat"
   series "a r300 b r3000" "$s" offered_rate >"$tmp/rate-$s.dat"
 done
@@ -48,18 +49,24 @@ plot latency_vs_subscribers "Publish-to-receive latency, 100 events/s" "subscrib
   "'$tmp/subs-ssehub.dat' using 1:2 with linespoints lw 2 title 'ssehub p50'" \
   "'$tmp/subs-ssehub.dat' using 1:3 with linespoints lw 2 dt 2 title 'ssehub p99'" \
   "'$tmp/subs-nchan.dat' using 1:2 with linespoints lw 2 title 'nchan p50'" \
-  "'$tmp/subs-nchan.dat' using 1:3 with linespoints lw 2 dt 2 title 'nchan p99'"
+  "'$tmp/subs-nchan.dat' using 1:3 with linespoints lw 2 dt 2 title 'nchan p99'" \
+  "'$tmp/subs-reference.dat' using 1:2 with linespoints lw 1 title 'limit p50'" \
+  "'$tmp/subs-reference.dat' using 1:3 with linespoints lw 1 dt 2 title 'limit p99'"
 plot deliveries_vs_subscribers "Deliveries per second, 100 events/s" "subscribers" "deliveries/s" \
   "'$tmp/subs-ssehub.dat' using 1:5 with lines lc rgb '#555555' dt 3 title 'offered'" \
   "'$tmp/subs-ssehub.dat' using 1:4 with linespoints lw 2 title 'ssehub'" \
-  "'$tmp/subs-nchan.dat' using 1:4 with linespoints lw 2 title 'nchan'"
+  "'$tmp/subs-nchan.dat' using 1:4 with linespoints lw 2 title 'nchan'" \
+  "'$tmp/subs-reference.dat' using 1:4 with linespoints lw 1 title 'limit'"
 plot latency_vs_rate "Publish-to-receive latency, 1 000 subscribers" "publish rate (events/s)" "latency (ms)" \
   "'$tmp/rate-ssehub.dat' using 1:2 with linespoints lw 2 title 'ssehub p50'" \
   "'$tmp/rate-ssehub.dat' using 1:3 with linespoints lw 2 dt 2 title 'ssehub p99'" \
   "'$tmp/rate-nchan.dat' using 1:2 with linespoints lw 2 title 'nchan p50'" \
-  "'$tmp/rate-nchan.dat' using 1:3 with linespoints lw 2 dt 2 title 'nchan p99'"
+  "'$tmp/rate-nchan.dat' using 1:3 with linespoints lw 2 dt 2 title 'nchan p99'" \
+  "'$tmp/rate-reference.dat' using 1:2 with linespoints lw 1 title 'limit p50'" \
+  "'$tmp/rate-reference.dat' using 1:3 with linespoints lw 1 dt 2 title 'limit p99'"
 plot deliveries_vs_rate "Deliveries per second, 1 000 subscribers" "publish rate (events/s)" "deliveries/s" \
   "'$tmp/rate-ssehub.dat' using 1:5 with lines lc rgb '#555555' dt 3 title 'offered'" \
   "'$tmp/rate-ssehub.dat' using 1:4 with linespoints lw 2 title 'ssehub'" \
-  "'$tmp/rate-nchan.dat' using 1:4 with linespoints lw 2 title 'nchan'"
+  "'$tmp/rate-nchan.dat' using 1:4 with linespoints lw 2 title 'nchan'" \
+  "'$tmp/rate-reference.dat' using 1:4 with linespoints lw 1 title 'limit'"
 echo "charts written to $out"
