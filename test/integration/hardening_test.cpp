@@ -892,6 +892,32 @@ BOOST_AUTO_TEST_CASE(valid_but_unusual_requests_are_served)
     require_still_serving(s);
 }
 
+// Answers are written in place while the kernel takes them, and asynchronously once it does not:
+// 3 000 pipelined /metrics answers (~7 MB) outgrow both sockets' buffers while the client is not
+// reading, so later answers go out through the asynchronous rest of the write. Every answer must
+// still arrive whole and in order.
+BOOST_AUTO_TEST_CASE(answers_larger_than_the_socket_buffers_arrive_whole_once_the_client_reads)
+{
+    running_server s(test_config());
+    constexpr int requests = 3000;
+    std::string pipelined;
+    for (int i = 1; i < requests; ++i)
+        pipelined += "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
+    pipelined += "GET /metrics HTTP/1.1\r\n" + tail;
+    connection c(s.port());
+    BOOST_TEST_REQUIRE(c.send(pipelined));
+    std::this_thread::sleep_for(500ms); // the server fills the buffers and waits for room
+    BOOST_TEST(c.wait_closed(20s));
+    std::string rest;
+    auto const replies = parse_replies(c.received(), &rest);
+    BOOST_TEST_REQUIRE(replies.size() == static_cast<std::size_t>(requests));
+    for (auto const& r : replies) {
+        BOOST_TEST_REQUIRE(r.status == 200);
+        BOOST_TEST_REQUIRE(r.body.find("ssehub_publish_waits_total") != std::string::npos);
+    }
+    BOOST_TEST(rest.empty());
+}
+
 BOOST_AUTO_TEST_CASE(odd_last_event_ids_and_unknown_topics_are_harmless)
 {
     running_server s(test_config());
