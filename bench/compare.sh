@@ -4,7 +4,7 @@
 # the ratios ssehub / nchan and ssehub / limit. Writes CSV to
 # bench/results/<timestamp>/ (bench/results/latest points at the newest) for bench/plot.sh.
 #
-#   bench/compare.sh            the full run (about 13 minutes; the machine should be quiet)
+#   bench/compare.sh            the full run (about 8 minutes; the machine should be quiet)
 #   bench/compare.sh --quick    every scenario at a tenth of the subscribers, 3 s each
 #
 # The servers and the load generator are built from a clean export of a commit

@@ -1,6 +1,6 @@
 # The scenarios of the comparison (sourced by compare.sh). Each load run starts a fresh server,
 # runs the load generator once (bounded by its own --max-seconds and by `timeout`), and stops
-# the server. Servers alternate per scenario so background load hits both alike.
+# the server. Servers alternate per scenario so background load hits them all alike.
 
 # run_load SERVER LABEL SUBSCRIBERS RATE EVENTS SECONDS PUBLISHERS [LOADGEN OPTIONS...]
 run_load() {
@@ -36,9 +36,10 @@ run_all_scenarios() {
   ((quick)) && scale=10 seconds=3
   LOADGEN_THREADS=${LOADGEN_THREADS:-2}
   # e is the median of the ramps to 10 000 subscribers of c, e2 and e3 (one ramp takes half a
-  # second, too short to stand alone). Rate 0 is "as fast as the answers come". d publishes over 32 connections: with 4 (d4, its
-  # definition until the practical-limit peer joined) no server is saturated by publishing,
-  # and the peer's one-write-per-pass design gets 4 events per write at most.
+  # second, too short to stand alone). Rate 0 is "as fast as the answers come". d publishes
+  # over 32 connections: with 4 (d4, its definition until the practical-limit peer joined) no
+  # server is saturated by publishing, and the peer's one-write-per-pass design gets 4 events
+  # per write at most.
   # label        subscribers       rate  events               publishers
   local plan=(
     "a           $((1000 / scale))   100   $((100 * seconds))   4"
