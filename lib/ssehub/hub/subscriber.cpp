@@ -31,6 +31,10 @@ subscriber::subscriber(tcp::socket socket, hub_shard& shard, topic_filter topics
     boost::system::error_code ec;
     remote_ = socket_.remote_endpoint(ec);
     socket_.non_blocking(true, ec); // write_more() writes directly and falls back to async
+    // Bounds what a client that stops reading holds in the kernel: autotuning would let it
+    // grow to tcp_wmem's maximum, beyond client_queue_bytes and out of our accounting.
+    if (auto const bytes = shard.options().send_buffer_bytes; bytes > 0)
+        socket_.set_option(net::socket_base::send_buffer_size(static_cast<int>(bytes)), ec);
 }
 
 void subscriber::start()
@@ -89,7 +93,7 @@ void subscriber::on_window_grew()
         // Over its bound: cut rather than buffer without limit. The client reconnects with
         // Last-Event-ID and catches up from the ring while it stays within it.
         hub_counters::add(shard_.counters().slow_disconnects);
-        close("slow client over its queue bound");
+        cut("slow client over its queue bound");
     }
 }
 
@@ -100,7 +104,7 @@ void subscriber::on_sweep(clock::time_point now)
     if (writing_) {
         if (now - write_started_ > shard_.options().write_timeout) {
             hub_counters::add(shard_.counters().stalled_disconnects);
-            close("write stalled");
+            cut("write stalled");
         }
         return;
     }
@@ -236,13 +240,26 @@ void subscriber::complete_batch(std::size_t bytes)
     pending_frames_ -= std::min(pending_frames_, batch_frames_);
 }
 
-void subscriber::close(char const* why)
+void subscriber::close(char const* why) { end(why, false); }
+
+void subscriber::cut(char const* why)
+{
+    // Linger 0: close() drops what the kernel still queues and sends a reset, so the client
+    // learns of the cut at once instead of first reading megabytes of stale events, and the
+    // socket does not sit in FIN-WAIT-1 holding them. The browser reconnects with
+    // Last-Event-ID and catches up from the ring.
+    end(why, true);
+}
+
+void subscriber::end(char const* why, bool abortive)
 {
     if (closed_)
         return;
     closed_ = true;
     boost::system::error_code ec;
-    if (finishing_)
+    if (abortive)
+        socket_.set_option(net::socket_base::linger(true, 0), ec);
+    else if (finishing_)
         socket_.shutdown(tcp::socket::shutdown_send, ec);
     auto const ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - started_).count();
     spdlog::info("stream end path=/events status=200 bytes={} events={} duration_ms={} client={}:{} reason=\"{}\"",

@@ -30,7 +30,7 @@ public:
     void on_window_grew();              // the shard pulled new frames
     void on_sweep(clock::time_point now);
     void finish(std::string last_words); // graceful end: last_words, then close
-    void close(char const* why);         // immediate end
+    void close(char const* why);         // immediate end (what the kernel holds still goes out)
 
     std::uint64_t cursor() const { return cursor_; }
     std::size_t slot = 0; // index in the shard's list, kept by the shard
@@ -41,6 +41,8 @@ private:
     void write_more();
     void on_written(boost::system::error_code ec, std::size_t bytes);
     void complete_batch(std::size_t bytes);
+    void cut(char const* why);          // abortive end of a slow client: what is queued is dropped
+    void end(char const* why, bool abortive);
 
     tcp::socket socket_;
     connection_slot slot_;
