@@ -59,9 +59,11 @@ public:
     void stop();
 
     // Shard thread only. Starts a stream on `socket` after `preamble` (response head and
-    // stream opening). Returns false when the shard is stopping (the socket is closed).
+    // stream opening). `expires`: when its credential runs out (max(): never); the sweep then
+    // ends it with a retry: hint. Returns false when the shard is stopping (the socket is closed).
     bool subscribe(tcp::socket socket, topic_filter topics, std::optional<std::string_view> last_event_id,
-                   std::string preamble, connection_slot slot);
+                   std::string preamble, connection_slot slot,
+                   std::chrono::steady_clock::time_point expires = std::chrono::steady_clock::time_point::max());
 
     // For subscribers (shard thread).
     std::uint64_t window_first() const { return window_first_; }

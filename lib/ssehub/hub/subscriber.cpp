@@ -1,6 +1,7 @@
 #include "ssehub/hub/subscriber.hpp"
 
 #include "ssehub/hub/hub_shard.hpp"
+#include "ssehub/sse/sse_encoder.hpp"
 
 #include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
@@ -16,7 +17,7 @@ constexpr std::string_view heartbeat_bytes = ":\n\n";
 } // namespace
 
 subscriber::subscriber(tcp::socket socket, hub_shard& shard, topic_filter topics, subscription_start start,
-                       std::string preamble, connection_slot slot)
+                       std::string preamble, connection_slot slot, clock::time_point expires)
     : socket_(std::move(socket))
     , slot_(std::move(slot))
     , shard_(shard)
@@ -27,6 +28,7 @@ subscriber::subscriber(tcp::socket socket, hub_shard& shard, topic_filter topics
     , accounted_(start.live_from)
     , started_(clock::now())
     , last_write_(started_)
+    , expires_(expires)
 {
     boost::system::error_code ec;
     remote_ = socket_.remote_endpoint(ec);
@@ -101,6 +103,14 @@ void subscriber::on_sweep(clock::time_point now)
 {
     if (closed_)
         return;
+    if (now >= expires_ && !finishing_) {
+        // The token was checked when the stream opened; past its exp the stream must not go
+        // on. A graceful end with a retry: brings the browser back through the page, which can
+        // get a fresh token (this one is refused from now on).
+        finish(sse::encode_comment("token expired")
+               + sse::encode_retry(static_cast<std::uint64_t>(shard_.options().retry.count())));
+        return;
+    }
     if (writing_) {
         if (now - write_started_ > shard_.options().write_timeout) {
             hub_counters::add(shard_.counters().stalled_disconnects);

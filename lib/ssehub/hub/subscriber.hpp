@@ -23,8 +23,10 @@ class subscriber : public std::enable_shared_from_this<subscriber> {
 public:
     using clock = std::chrono::steady_clock;
 
+    // `expires`: when the stream's credential runs out (the sweep then ends it with a retry:
+    // hint); time_point::max() for never.
     subscriber(tcp::socket socket, hub_shard& shard, topic_filter topics, subscription_start start,
-               std::string preamble, connection_slot slot);
+               std::string preamble, connection_slot slot, clock::time_point expires = clock::time_point::max());
 
     void start();                       // begins writing and watching for the peer closing
     void on_window_grew();              // the shard pulled new frames
@@ -64,6 +66,7 @@ private:
     clock::time_point started_;
     clock::time_point last_write_;
     clock::time_point write_started_;
+    clock::time_point expires_;
     std::uint64_t frames_sent_ = 0;
     std::uint64_t bytes_sent_ = 0;
     bool writing_ = false;
