@@ -1,4 +1,5 @@
 // The hub over loopback: fan-out, replay at the seam, backpressure, concurrent publishers.
+#include "support/tcp_table.hpp"
 #include "support/test_client.hpp"
 
 #include "ssehub/hub/hub.hpp"
@@ -6,6 +7,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <atomic>
@@ -40,6 +42,31 @@ std::uint64_t metric(std::uint16_t port, std::string const& name)
     auto const at = body.find("\n" + name + " ");
     BOOST_REQUIRE(at != std::string::npos);
     return std::stoull(body.substr(at + name.size() + 2));
+}
+
+std::uint16_t local_port(int fd)
+{
+    sockaddr_in address{};
+    socklen_t len = sizeof address;
+    BOOST_REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &len) == 0);
+    return ntohs(address.sin_port);
+}
+
+// Publishes `total` events of about 60 KB on topic "t", a batch at a time, each read by `fast`
+// before the next (so `fast` never falls behind its own bound); checks that it got every one,
+// in order.
+void publish_big_events_to(running_server& s, sse_client& fast, int total)
+{
+    constexpr int per_batch = 10; // 600 KB bodies, under max_body_bytes
+    std::vector<sse::parsed_event> got;
+    for (int b = 0; b < total / per_batch; ++b) {
+        BOOST_REQUIRE_EQUAL(http_publish(s.port(), batch_body(b * per_batch, per_batch, "t", 60000), s.token()).status, 202);
+        for (auto& e : fast.events(per_batch, 10s))
+            got.push_back(std::move(e));
+    }
+    BOOST_REQUIRE_EQUAL(got.size(), static_cast<std::size_t>(total));
+    for (int i = 0; i < total; ++i)
+        BOOST_REQUIRE_EQUAL(index_of(got[static_cast<std::size_t>(i)]), i);
 }
 
 // A server whose first event (index 0) has just gone out to `client`, so that the next pass is
@@ -252,6 +279,56 @@ BOOST_AUTO_TEST_CASE(a_client_that_stops_reading_is_cut_while_a_fast_one_gets_ev
     BOOST_TEST(slow.wait_closed(1s));
     BOOST_TEST(slow_count < static_cast<std::size_t>(total));
     BOOST_TEST(metric(s.port(), "ssehub_queue_high_water_bytes") > 1u << 20);
+}
+
+BOOST_AUTO_TEST_CASE(a_slow_client_cut_sees_its_end_at_once_and_leaves_no_socket_behind)
+{
+    // Was a bug: the cut was an orderly close. The socket then sat in FIN-WAIT-1 with megabytes
+    // of stale events in the kernel's send queue, which the client went on reading, through its
+    // small window, long after it had been cut.
+    running_server s(test_config()); // the default client_queue_bytes and client_sndbuf_bytes
+    sse_client slow(s.port(), "/events");
+    int tiny = 4096;
+    ::setsockopt(slow.fd(), SOL_SOCKET, SO_RCVBUF, &tiny, sizeof tiny);
+    sse_client fast(s.port(), "/events");
+    publish_big_events_to(s, fast, 200); // 12 MB
+    auto const slow_cut = [&] { return metric(s.port(), "ssehub_slow_disconnects_total") == 1u; };
+    for (auto const deadline = std::chrono::steady_clock::now() + 5s; !slow_cut() && std::chrono::steady_clock::now() < deadline;)
+        std::this_thread::sleep_for(20ms);
+    BOOST_REQUIRE(slow_cut());
+    // Nothing of it is left on the server's side: no FIN-WAIT-1 socket holding its events.
+    auto const left = tcp_sockets(s.port(), local_port(slow.fd()));
+    BOOST_TEST(left.empty(), left.size() << " socket(s) left, the first in state "
+                                         << (left.empty() ? 0 : left.front().state) << " holding "
+                                         << (left.empty() ? 0 : left.front().tx_queue) << " bytes");
+    BOOST_TEST(metric(s.port(), "ssehub_subscribers") == 1u);
+    // Reading again, the slow client learns of the end at once, not after the stale events.
+    auto const started = std::chrono::steady_clock::now();
+    BOOST_TEST(slow.wait_closed(1s));
+    BOOST_TEST_MESSAGE("the slow client saw its end after "
+                       << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count()
+                       << " ms");
+}
+
+BOOST_AUTO_TEST_CASE(a_client_that_stops_reading_holds_at_most_its_send_buffer_in_the_kernel)
+{
+    // Was a bug: the kernel's autotuning let the send queue of a client that stops reading grow
+    // to tcp_wmem's maximum (4 MiB), whatever client_queue_bytes said.
+    auto cfg = test_config();
+    cfg.client_queue_bytes = std::int64_t{256} << 20; // never cut: only the kernel's bound holds
+    cfg.client_queue_frames = 1'000'000;
+    running_server s(cfg);
+    sse_client slow(s.port(), "/events");
+    int tiny = 4096;
+    ::setsockopt(slow.fd(), SOL_SOCKET, SO_RCVBUF, &tiny, sizeof tiny);
+    sse_client fast(s.port(), "/events");
+    publish_big_events_to(s, fast, 150); // 9 MB: far more than any send buffer
+    auto const held = tcp_sockets(s.port(), local_port(slow.fd()));
+    BOOST_REQUIRE_EQUAL(held.size(), 1u);
+    // Linux doubles SO_SNDBUF and counts its bookkeeping against it: the bytes held stay below.
+    BOOST_TEST(held.front().tx_queue <= 2u * static_cast<std::uint64_t>(cfg.client_sndbuf_bytes),
+               held.front().tx_queue << " bytes held");
+    BOOST_TEST(held.front().tx_queue > 0u); // it did stop reading: the check can see a queue
 }
 
 BOOST_AUTO_TEST_CASE(a_pass_in_turns_over_many_streams_loses_no_stream_and_no_event)

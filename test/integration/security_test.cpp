@@ -6,10 +6,37 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <csignal>
 
 using namespace ssehub;
 using namespace ssehub::test;
+
+namespace {
+
+// Reads from `fd` into `out` until `out` holds `needle` (true), the peer closes or `deadline`
+// passes (false). With an empty needle: until the peer closes (true) or the deadline (false).
+bool read_until(int fd, std::string& out, std::string_view needle, std::chrono::steady_clock::time_point deadline)
+{
+    for (;;) {
+        if (!needle.empty() && out.find(needle) != std::string::npos)
+            return true;
+        auto const left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        pollfd p{fd, POLLIN, 0};
+        if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0)
+            return false;
+        char buf[4096];
+        auto const n = ::recv(fd, buf, sizeof buf, 0);
+        if (n <= 0)
+            return needle.empty();
+        out.append(buf, static_cast<std::size_t>(n));
+    }
+}
+
+} // namespace
 
 BOOST_AUTO_TEST_SUITE(security_test)
 
@@ -36,6 +63,48 @@ BOOST_AUTO_TEST_CASE(subscriber_tokens_limit_the_topics_read)
         BOOST_REQUIRE(e);
         BOOST_TEST(e->data == "ok");
     }
+}
+
+BOOST_AUTO_TEST_CASE(an_open_stream_ends_with_a_retry_hint_once_its_token_expires)
+{
+    // Was a bug: exp was checked only when the stream opened; an open stream went on receiving
+    // after its token had expired.
+    using namespace std::chrono;
+    auto cfg = test_config();
+    cfg.subscriber_secret = "sub-secret";
+    cfg.retry_ms = 1234;
+    cfg.heartbeat_ms = 60000; // no heartbeat among the bytes compared; the sweep still runs each second
+    running_server s(cfg);
+    auto const exp = duration_cast<seconds>(system_clock::now().time_since_epoch()).count() + 2;
+    auto const expires = system_clock::time_point(seconds(exp));
+    auto const expiring = sign_subscriber_token(R"({"topics":["a"],"exp":)" + std::to_string(exp) + "}", "sub-secret");
+    auto const lasting = sign_subscriber_token(R"({"topics":["a"]})", "sub-secret");
+    int const fd = connect_loopback(s.port());
+    send_all(fd, "GET /events?topic=a&access_token=" + expiring + " HTTP/1.1\r\nHost: x\r\n\r\n");
+    sse_client unaffected(s.port(), "/events?topic=a&access_token=" + lasting);
+    std::string got;
+    BOOST_REQUIRE(read_until(fd, got, ": ssehub stream open", steady_clock::now() + 5s));
+    BOOST_REQUIRE_EQUAL(http_publish(s.port(), R"({"topic":"a","data":"before"})", s.token()).status, 202);
+    BOOST_REQUIRE(read_until(fd, got, "data: before", steady_clock::now() + 5s));
+    BOOST_TEST((system_clock::now() < expires)); // it was served while the token held
+
+    // Within a sweep (1 s) of exp the stream ends, gracefully: the cause, a retry: hint, a close.
+    bool const closed = read_until(fd, got, {}, steady_clock::now() + 5s);
+    auto const closed_at = system_clock::now();
+    ::close(fd);
+    BOOST_REQUIRE(closed);
+    BOOST_TEST((closed_at + 50ms >= expires));
+    BOOST_TEST((closed_at <= expires + 1500ms),
+               duration_cast<milliseconds>(closed_at - expires).count() << " ms after exp");
+    BOOST_TEST(got.ends_with("data: before\n\n: token expired\n\nretry: 1234\n\n"), got.substr(got.rfind("data:")));
+
+    // A token without exp keeps its stream.
+    BOOST_REQUIRE_EQUAL(http_publish(s.port(), R"({"topic":"a","data":"after"})", s.token()).status, 202);
+    auto const kept = unaffected.events(2, 5s);
+    BOOST_REQUIRE_EQUAL(kept.size(), 2u);
+    BOOST_TEST(kept[0].data == "before");
+    BOOST_TEST(kept[1].data == "after");
+    BOOST_TEST(!unaffected.wait_closed(100ms));
 }
 
 BOOST_AUTO_TEST_CASE(cors_allowlist_for_events_and_publish)

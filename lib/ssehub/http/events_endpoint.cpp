@@ -6,9 +6,26 @@
 #include "ssehub/http/url.hpp"
 #include "ssehub/sse/sse_encoder.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 namespace ssehub {
+namespace {
+
+// A token's `exp` (seconds since the epoch) as a deadline on the steady clock.
+std::chrono::steady_clock::time_point stream_deadline(std::optional<double> expires_at)
+{
+    using steady = std::chrono::steady_clock;
+    if (!expires_at)
+        return steady::time_point::max();
+    auto const now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    auto const left = std::max(0.0, *expires_at - now);
+    if (left > 100.0 * 365 * 24 * 3600) // so far off that the sum could overflow the clock: never
+        return steady::time_point::max();
+    return steady::now() + std::chrono::duration_cast<steady::duration>(std::chrono::duration<double>(left));
+}
+
+} // namespace
 
 std::string stream_preamble(std::string_view opening_comment, std::uint64_t retry_ms, std::string_view extra_headers)
 {
@@ -51,6 +68,7 @@ std::variant<response, events_route> router::open_stream(request const& req, std
     }
     if (topics.size() > 64)
         return error_response(req, http::status::bad_request, "too many topics (at most 64)");
+    auto expires = std::chrono::steady_clock::time_point::max();
     if (!ctx_.cfg.subscriber_secret.empty()) {
         // A refused stream gets a non-200 status on purpose: EventSource then stops retrying.
         auto const token = find_subscriber_token(access_token, req[http::field::cookie]);
@@ -68,6 +86,7 @@ std::variant<response, events_route> router::open_stream(request const& req, std
             return res;
         }
         auto const& grant = std::get<topic_grant>(verdict);
+        expires = stream_deadline(grant.expires_at);
         for (auto const& t : topics)
             if (!grant.allows(t)) {
                 auto res = error_response(req, http::status::forbidden, "the token does not allow topic " + t);
@@ -86,7 +105,8 @@ std::variant<response, events_route> router::open_stream(request const& req, std
         last_id = std::string(header);
     auto const cors = cors_.header_lines(req);
     return events_route{topic_filter(std::move(topics)), std::move(last_id),
-                        stream_preamble("ssehub stream open", static_cast<std::uint64_t>(ctx_.cfg.retry_ms), cors)};
+                        stream_preamble("ssehub stream open", static_cast<std::uint64_t>(ctx_.cfg.retry_ms), cors),
+                        expires};
 }
 
 } // namespace ssehub

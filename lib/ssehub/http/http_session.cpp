@@ -309,7 +309,7 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
             if (ev->last_event_id)
                 last_id = *ev->last_event_id;
             env.shard.subscribe(stream.release_socket(), std::move(ev->topics), last_id, std::move(ev->preamble),
-                                std::move(*slot));
+                                std::move(*slot), ev->expires);
             co_return;
         }
         auto& res = std::get<response>(routed);

@@ -12,6 +12,7 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -24,6 +25,8 @@ struct events_route {
     topic_filter topics;
     std::optional<std::string> last_event_id;
     std::string preamble; // status line, headers and the stream's opening bytes
+    // The token's exp on the clock the shard sweeps by: the stream ends then (max(): never).
+    std::chrono::steady_clock::time_point expires = std::chrono::steady_clock::time_point::max();
 };
 
 // GET/HEAD of a static file over HTTP/1.1, answered from the file's prebuilt heads.

@@ -92,11 +92,12 @@ std::variant<topic_grant, std::string> verify_subscriber_token(std::string_view 
     if (!payload || ec || !p.is_object())
         return "malformed token claims";
     auto const& claims = p.as_object();
+    topic_grant grant;
     if (auto const* exp = claims.if_contains("exp")) {
         if (!exp->is_number() || exp->to_number<double>() <= static_cast<double>(now))
             return "token expired";
+        grant.expires_at = exp->to_number<double>(); // an open stream ends then too
     }
-    topic_grant grant;
     auto const* topics = claims.if_contains("topics");
     if (!topics || (topics->is_string() && topics->as_string() == "*")) {
         grant.all_topics = true;

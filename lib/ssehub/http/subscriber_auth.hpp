@@ -11,10 +11,12 @@
 
 namespace ssehub {
 
-// What a valid token grants: the topics it allows (empty with all_topics set: every topic).
+// What a valid token grants: the topics it allows (empty with all_topics set: every topic),
+// and until when (its `exp`, seconds since the epoch; none: no end).
 struct topic_grant {
     bool all_topics = false;
     std::vector<std::string> topics;
+    std::optional<double> expires_at;
 
     bool allows(std::string_view topic) const;
 };

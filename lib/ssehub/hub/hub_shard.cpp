@@ -52,7 +52,7 @@ void hub_shard::stop()
 }
 
 bool hub_shard::subscribe(tcp::socket socket, topic_filter topics, std::optional<std::string_view> last_event_id,
-                          std::string preamble, connection_slot slot)
+                          std::string preamble, connection_slot slot, std::chrono::steady_clock::time_point expires)
 {
     if (stopping_) {
         boost::system::error_code ec;
@@ -61,7 +61,7 @@ bool hub_shard::subscribe(tcp::socket socket, topic_filter topics, std::optional
     }
     auto start = hub_.subscribe(last_event_id, topics);
     auto s = std::make_shared<subscriber>(std::move(socket), *this, std::move(topics), std::move(start),
-                                          std::move(preamble), std::move(slot));
+                                          std::move(preamble), std::move(slot), expires);
     s->slot = subscribers_.size();
     subscribers_.push_back(s);
     if (pass_active_) // not visited by this pass: its cursor must still hold the window

@@ -27,6 +27,12 @@ struct delivery_options {
     std::size_t queue_frames = 10000;   // waiting frames for one subscriber before it is cut
     std::chrono::milliseconds heartbeat{15000};
     std::chrono::milliseconds write_timeout{30000};
+    // SO_SNDBUF of each stream (0: the kernel's default and its autotuning, which lets a slow
+    // client hold up to tcp_wmem's maximum, 4 MiB, in the kernel). Linux doubles the value for
+    // its bookkeeping: 256 KiB gives 512 KiB, room for one whole batch (at most 256 KiB) while
+    // the previous one is still in flight, so a reading client's writes still go out in one
+    // writev each. Capped by net.core.wmem_max.
+    std::size_t send_buffer_bytes = 256 * 1024;
     std::chrono::milliseconds retry{3000}; // base of the jittered retry: sent at shutdown
     // Fan-out passes start at least this far apart (and at least twice the last pass's
     // duration): under load each write then carries every frame published meanwhile (one
@@ -53,9 +59,11 @@ public:
     void stop();
 
     // Shard thread only. Starts a stream on `socket` after `preamble` (response head and
-    // stream opening). Returns false when the shard is stopping (the socket is closed).
+    // stream opening). `expires`: when its credential runs out (max(): never); the sweep then
+    // ends it with a retry: hint. Returns false when the shard is stopping (the socket is closed).
     bool subscribe(tcp::socket socket, topic_filter topics, std::optional<std::string_view> last_event_id,
-                   std::string preamble, connection_slot slot);
+                   std::string preamble, connection_slot slot,
+                   std::chrono::steady_clock::time_point expires = std::chrono::steady_clock::time_point::max());
 
     // For subscribers (shard thread).
     std::uint64_t window_first() const { return window_first_; }

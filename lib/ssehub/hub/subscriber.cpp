@@ -1,6 +1,7 @@
 #include "ssehub/hub/subscriber.hpp"
 
 #include "ssehub/hub/hub_shard.hpp"
+#include "ssehub/sse/sse_encoder.hpp"
 
 #include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
@@ -16,7 +17,7 @@ constexpr std::string_view heartbeat_bytes = ":\n\n";
 } // namespace
 
 subscriber::subscriber(tcp::socket socket, hub_shard& shard, topic_filter topics, subscription_start start,
-                       std::string preamble, connection_slot slot)
+                       std::string preamble, connection_slot slot, clock::time_point expires)
     : socket_(std::move(socket))
     , slot_(std::move(slot))
     , shard_(shard)
@@ -27,10 +28,15 @@ subscriber::subscriber(tcp::socket socket, hub_shard& shard, topic_filter topics
     , accounted_(start.live_from)
     , started_(clock::now())
     , last_write_(started_)
+    , expires_(expires)
 {
     boost::system::error_code ec;
     remote_ = socket_.remote_endpoint(ec);
     socket_.non_blocking(true, ec); // write_more() writes directly and falls back to async
+    // Bounds what a client that stops reading holds in the kernel: autotuning would let it
+    // grow to tcp_wmem's maximum, beyond client_queue_bytes and out of our accounting.
+    if (auto const bytes = shard.options().send_buffer_bytes; bytes > 0)
+        socket_.set_option(net::socket_base::send_buffer_size(static_cast<int>(bytes)), ec);
 }
 
 void subscriber::start()
@@ -89,7 +95,7 @@ void subscriber::on_window_grew()
         // Over its bound: cut rather than buffer without limit. The client reconnects with
         // Last-Event-ID and catches up from the ring while it stays within it.
         hub_counters::add(shard_.counters().slow_disconnects);
-        close("slow client over its queue bound");
+        cut("slow client over its queue bound");
     }
 }
 
@@ -97,10 +103,18 @@ void subscriber::on_sweep(clock::time_point now)
 {
     if (closed_)
         return;
+    if (now >= expires_ && !finishing_) {
+        // The token was checked when the stream opened; past its exp the stream must not go
+        // on. A graceful end with a retry: brings the browser back through the page, which can
+        // get a fresh token (this one is refused from now on).
+        finish(sse::encode_comment("token expired")
+               + sse::encode_retry(static_cast<std::uint64_t>(shard_.options().retry.count())));
+        return;
+    }
     if (writing_) {
         if (now - write_started_ > shard_.options().write_timeout) {
             hub_counters::add(shard_.counters().stalled_disconnects);
-            close("write stalled");
+            cut("write stalled");
         }
         return;
     }
@@ -236,13 +250,26 @@ void subscriber::complete_batch(std::size_t bytes)
     pending_frames_ -= std::min(pending_frames_, batch_frames_);
 }
 
-void subscriber::close(char const* why)
+void subscriber::close(char const* why) { end(why, false); }
+
+void subscriber::cut(char const* why)
+{
+    // Linger 0: close() drops what the kernel still queues and sends a reset, so the client
+    // learns of the cut at once instead of first reading megabytes of stale events, and the
+    // socket does not sit in FIN-WAIT-1 holding them. The browser reconnects with
+    // Last-Event-ID and catches up from the ring.
+    end(why, true);
+}
+
+void subscriber::end(char const* why, bool abortive)
 {
     if (closed_)
         return;
     closed_ = true;
     boost::system::error_code ec;
-    if (finishing_)
+    if (abortive)
+        socket_.set_option(net::socket_base::linger(true, 0), ec);
+    else if (finishing_)
         socket_.shutdown(tcp::socket::shutdown_send, ec);
     auto const ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - started_).count();
     spdlog::info("stream end path=/events status=200 bytes={} events={} duration_ms={} client={}:{} reason=\"{}\"",

@@ -23,14 +23,16 @@ class subscriber : public std::enable_shared_from_this<subscriber> {
 public:
     using clock = std::chrono::steady_clock;
 
+    // `expires`: when the stream's credential runs out (the sweep then ends it with a retry:
+    // hint); time_point::max() for never.
     subscriber(tcp::socket socket, hub_shard& shard, topic_filter topics, subscription_start start,
-               std::string preamble, connection_slot slot);
+               std::string preamble, connection_slot slot, clock::time_point expires = clock::time_point::max());
 
     void start();                       // begins writing and watching for the peer closing
     void on_window_grew();              // the shard pulled new frames
     void on_sweep(clock::time_point now);
     void finish(std::string last_words); // graceful end: last_words, then close
-    void close(char const* why);         // immediate end
+    void close(char const* why);         // immediate end (what the kernel holds still goes out)
 
     std::uint64_t cursor() const { return cursor_; }
     std::size_t slot = 0; // index in the shard's list, kept by the shard
@@ -41,6 +43,8 @@ private:
     void write_more();
     void on_written(boost::system::error_code ec, std::size_t bytes);
     void complete_batch(std::size_t bytes);
+    void cut(char const* why);          // abortive end of a slow client: what is queued is dropped
+    void end(char const* why, bool abortive);
 
     tcp::socket socket_;
     connection_slot slot_;
@@ -62,6 +66,7 @@ private:
     clock::time_point started_;
     clock::time_point last_write_;
     clock::time_point write_started_;
+    clock::time_point expires_;
     std::uint64_t frames_sent_ = 0;
     std::uint64_t bytes_sent_ = 0;
     bool writing_ = false;

@@ -26,6 +26,7 @@ constexpr std::array keys{
     config_key{"ring_bytes", "bytes of encoded events kept for replay", &config::ring_bytes, 1024, INT64_MAX},
     config_key{"client_queue_bytes", "bytes waiting for one client before it is cut", &config::client_queue_bytes, 1024, INT64_MAX},
     config_key{"client_queue_frames", "events waiting for one client before it is cut", &config::client_queue_frames, 1, 100'000'000},
+    config_key{"client_sndbuf_bytes", "kernel send buffer of each stream, SO_SNDBUF (Linux doubles it; 0: kernel default, autotuned)", &config::client_sndbuf_bytes, 0, 1 << 30},
     config_key{"delivery_interval_us", "fan-out passes start at least this far apart (and twice the last pass apart), so a busy stream gets many events per write", &config::delivery_interval_us, 0, 1'000'000},
     config_key{"publish_backlog", "events published but not yet taken by every io thread's fan-out beyond which POST /publish holds its answer (0: never)", &config::publish_backlog, 0, 100'000'000},
     config_key{"publish_wait_ms", "longest a publish answer is held for publish_backlog; then it is sent anyway", &config::publish_wait_ms, 0, kMaxMs},

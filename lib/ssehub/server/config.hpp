@@ -22,6 +22,7 @@ struct config {
     std::int64_t ring_bytes = 64 << 20;
     std::int64_t client_queue_bytes = 1 << 20;
     std::int64_t client_queue_frames = 10000;
+    std::int64_t client_sndbuf_bytes = 256 << 10; // 0: the kernel's default (autotuned)
     std::int64_t delivery_interval_us = 1000;
     std::int64_t publish_backlog = 32;
     std::int64_t publish_wait_ms = 1000;

@@ -81,6 +81,7 @@ struct server::impl {
         delivery_options delivery;
         delivery.queue_bytes = static_cast<std::size_t>(cfg.client_queue_bytes);
         delivery.queue_frames = static_cast<std::size_t>(cfg.client_queue_frames);
+        delivery.send_buffer_bytes = static_cast<std::size_t>(cfg.client_sndbuf_bytes);
         delivery.heartbeat = std::chrono::milliseconds(cfg.heartbeat_ms);
         delivery.write_timeout = std::chrono::milliseconds(cfg.write_timeout_ms);
         delivery.retry = std::chrono::milliseconds(cfg.retry_ms);
