@@ -67,6 +67,20 @@ void set_integer(config& cfg, config_key const& key, std::int64_t value, std::st
     cfg.*std::get<std::int64_t config::*>(key.field) = value;
 }
 
+// "tcp://10.0.0.1:8080": the value Kubernetes and Docker links give <NAME>_PORT.
+bool is_service_link(std::string_view value)
+{
+    for (std::string_view scheme : {"tcp://", "udp://", "sctp://"})
+        if (value.starts_with(scheme)) {
+            auto const rest = value.substr(scheme.size());
+            auto const colon = rest.rfind(':');
+            return colon != std::string_view::npos && colon > 0 && colon + 1 < rest.size()
+                && std::all_of(rest.begin() + static_cast<std::ptrdiff_t>(colon) + 1, rest.end(),
+                               [](char c) { return c >= '0' && c <= '9'; });
+        }
+    return false;
+}
+
 } // namespace
 
 std::span<config_key const> config_keys() { return keys; }
@@ -129,18 +143,27 @@ void apply_text(config& cfg, config_key const& key, std::string_view text, std::
     set_integer(cfg, key, value, origin);
 }
 
-void apply_env(config& cfg, std::map<std::string, std::string> const& env)
+std::vector<std::string> apply_env(config& cfg, std::map<std::string, std::string> const& env)
 {
+    std::vector<std::string> unknown;
     for (auto const& entry : env) {
         auto const& name = entry.first; // a plain reference: lambdas cannot capture bindings in C++20
         auto const& value = entry.second;
         if (!name.starts_with("SSEHUB_") || name == "SSEHUB_CONFIG")
             continue;
         auto it = std::find_if(keys.begin(), keys.end(), [&](auto const& k) { return env_name(k) == name; });
-        if (it == keys.end())
-            throw config_error(name + ": unknown configuration variable");
+        if (it == keys.end()) {
+            unknown.push_back(name);
+            continue;
+        }
+        if (is_service_link(value))
+            throw config_error(std::string(it->name) + ": '" + value + "' (from environment " + name
+                               + ") is a service link, not a value: Kubernetes sets " + name
+                               + " in every pod of a namespace with a Service named ssehub (Docker links do the same). Set "
+                               + name + " explicitly in the container's environment, or set enableServiceLinks: false in the pod spec");
         apply_text(cfg, *it, value, "environment " + name);
     }
+    return unknown;
 }
 
 void validate(config const& cfg)

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 namespace ssehub {
 
@@ -71,8 +72,10 @@ void apply_json(config& cfg, std::string_view json_text, std::string_view origin
 // Applies one textual value (from the environment or a flag); throws config_error.
 void apply_text(config& cfg, config_key const& key, std::string_view text, std::string_view origin);
 
-// Applies every SSEHUB_* variable of `env` that names a key; an unknown SSEHUB_* name is an error.
-void apply_env(config& cfg, std::map<std::string, std::string> const& env);
+// Applies every SSEHUB_* variable of `env` that names a key and returns the SSEHUB_* names that
+// name none, for one warning: orchestrators set such variables themselves (Kubernetes service
+// links, Docker links). A known variable with a bad value is an error.
+std::vector<std::string> apply_env(config& cfg, std::map<std::string, std::string> const& env);
 
 // Checks what one value cannot: the static root exists, the log level is known.
 void validate(config const& cfg);
