@@ -26,7 +26,8 @@ struct config {
     std::int64_t delivery_interval_us = 1000;
     std::int64_t publish_backlog = 32;
     std::int64_t publish_wait_ms = 1000;
-    std::int64_t max_connections = 10000;
+    std::int64_t max_streams = 0;     // 0: from the open-file limit
+    std::int64_t max_connections = 0; // 0: max_streams plus room for everything else
     std::int64_t max_header_bytes = 8192;
     std::int64_t max_body_bytes = 1 << 20;
     std::int64_t max_url_bytes = 4096;
