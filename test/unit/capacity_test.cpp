@@ -45,6 +45,14 @@ BOOST_AUTO_TEST_CASE(derived_limits_fit_the_file_limit_with_room_above_the_strea
 
 // Was a bug: with max_connections reached by event streams, /healthz, /metrics and /publish all
 // got 503 (the defaults: 10 000 subscribers and one publisher already exceeded the limit).
+BOOST_AUTO_TEST_CASE(an_unlimited_file_limit_still_gives_finite_defaults)
+{
+    auto const plan = plan_capacity(0, 0, RLIM_INFINITY);
+    BOOST_TEST(plan.max_connections == 10'000'000);
+    BOOST_TEST(plan.max_streams == 10'000'000 - 1024);
+    BOOST_TEST(plan.warnings.empty());
+}
+
 BOOST_AUTO_TEST_CASE(a_configured_stream_limit_gets_connections_above_it_by_default)
 {
     auto const small = plan_capacity(5, 0, 20000);

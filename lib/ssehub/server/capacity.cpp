@@ -46,7 +46,8 @@ capacity_plan plan_capacity(std::int64_t max_streams, std::int64_t max_connectio
 {
     capacity_plan plan;
     auto const files = static_cast<std::int64_t>(std::min<std::uint64_t>(open_files, INT64_MAX / 2));
-    auto const usable = std::max<std::int64_t>(files - static_cast<std::int64_t>(reserved_files), 2);
+    // An unlimited file limit still gets a finite default (the keys' own maximum).
+    auto const usable = std::clamp<std::int64_t>(files - static_cast<std::int64_t>(reserved_files), 2, 10'000'000);
     // Streams from what the files hold, leaving the headroom for everything else.
     plan.max_streams = max_streams > 0 ? max_streams
                                        : std::max<std::int64_t>(usable - std::min(non_stream_headroom(usable), usable / 2), 1);
