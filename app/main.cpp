@@ -9,6 +9,7 @@
 #include <iostream>
 #include <map>
 #include <sstream>
+#include <vector>
 
 extern char** environ;
 
@@ -52,9 +53,16 @@ int main(int argc, char** argv)
                                    std::string(key.help) + " [" + ssehub::env_name(key) + "]");
         flags.emplace_back(&key, opt);
     }
-    CLI11_PARSE(app, argc, argv);
+    try {
+        app.parse(argc, argv);
+    } catch (CLI::ParseError const& e) {
+        // --help and --version end here with 0; an unknown or malformed flag is a bad
+        // configuration like any other: exit code 2 (CLI11's own codes are 100 and up).
+        return app.exit(e) == 0 ? 0 : 2;
+    }
 
     ssehub::config cfg;
+    std::vector<std::string> unknown_env;
     try {
         auto const env = environment();
         if (config_path.empty())
@@ -62,7 +70,7 @@ int main(int argc, char** argv)
                 config_path = it->second;
         if (!config_path.empty())
             ssehub::apply_json(cfg, read_file(config_path), config_path);
-        ssehub::apply_env(cfg, env);
+        unknown_env = ssehub::apply_env(cfg, env);
         for (auto const& [key, opt] : flags)
             if (opt->count() > 0)
                 ssehub::apply_text(cfg, *key, flag_values[std::string(key->name)], "flag --" + ssehub::flag_name(*key));
@@ -74,6 +82,14 @@ int main(int argc, char** argv)
 
     spdlog::set_level(spdlog::level::from_str(cfg.log_level));
     spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
+    if (!unknown_env.empty()) {
+        std::string names;
+        for (auto const& n : unknown_env)
+            names += (names.empty() ? "" : ", ") + n;
+        // Not an error: orchestrators set SSEHUB_* variables of their own (Kubernetes service
+        // links for a Service named ssehub, Docker links), and refusing them crash-loops the pod.
+        spdlog::warn("ignoring environment variables that name no configuration key: {}", names);
+    }
     try {
         ssehub::server server(cfg);
         auto const& eff = server.effective_config();

@@ -134,6 +134,55 @@ BOOST_AUTO_TEST_CASE(cors_allowlist_for_events_and_publish)
     BOOST_TEST(other.head().header("access-control-allow-origin").empty());
 }
 
+// Was a bug: with cors_origins "*", /events and /publish reflected any Origin with
+// Access-Control-Allow-Credentials: true, so any site could read a signed-in user's stream
+// (token in the ssehub_token cookie) with EventSource(..., {withCredentials: true}).
+BOOST_AUTO_TEST_CASE(a_wildcard_origin_list_never_grants_credentials)
+{
+    auto cfg = test_config();
+    cfg.cors_origins = "*";
+    cfg.subscriber_secret = "s";
+    running_server s(cfg);
+    auto const token = sign_subscriber_token(R"({"topics":["a"]})", "s");
+    for (std::string path : {"/events", "/publish"}) {
+        auto const pre = http_exchange(s.port(), "OPTIONS " + path + " HTTP/1.1\r\nHost: x\r\nOrigin: https://evil.example\r\n"
+                                                 "Access-Control-Request-Method: GET\r\nConnection: close\r\n\r\n");
+        BOOST_TEST(pre.status == 204, path);
+        BOOST_TEST(pre.header("access-control-allow-origin") == "*", path);
+        BOOST_TEST(pre.header("access-control-allow-credentials").empty(), path);
+    }
+    sse_client c(s.port(), "/events?topic=a", "Origin: https://evil.example\r\nCookie: ssehub_token=" + token + "\r\n");
+    BOOST_TEST(c.head().status == 200);
+    BOOST_TEST(c.head().header("access-control-allow-origin") == "*");
+    BOOST_TEST(c.head().header("access-control-allow-credentials").empty());
+    auto const pub = http_exchange(s.port(), "POST /publish HTTP/1.1\r\nHost: x\r\nOrigin: https://evil.example\r\n"
+                                             "Authorization: Bearer " + s.token() + "\r\nContent-Type: application/json\r\n"
+                                             "Content-Length: 10\r\nConnection: close\r\n\r\n{\"data\":1}");
+    BOOST_TEST(pub.status == 202);
+    BOOST_TEST(pub.header("access-control-allow-origin") == "*");
+    BOOST_TEST(pub.header("access-control-allow-credentials").empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_listed_origin_gets_credentials_on_the_stream_and_its_preflight)
+{
+    auto cfg = test_config();
+    cfg.cors_origins = "https://app.example";
+    cfg.subscriber_secret = "s";
+    running_server s(cfg);
+    auto const token = sign_subscriber_token(R"({"topics":["a"]})", "s");
+    auto const pre = http_exchange(s.port(), "OPTIONS /events HTTP/1.1\r\nHost: x\r\nOrigin: https://app.example\r\n"
+                                             "Access-Control-Request-Method: GET\r\nConnection: close\r\n\r\n");
+    BOOST_TEST(pre.status == 204);
+    BOOST_TEST(pre.header("access-control-allow-origin") == "https://app.example");
+    BOOST_TEST(pre.header("access-control-allow-credentials") == "true");
+    BOOST_TEST(pre.header("vary") == "Origin");
+    sse_client c(s.port(), "/events?topic=a", "Origin: https://app.example\r\nCookie: ssehub_token=" + token + "\r\n");
+    BOOST_TEST(c.head().status == 200);
+    BOOST_TEST(c.head().header("access-control-allow-origin") == "https://app.example");
+    BOOST_TEST(c.head().header("access-control-allow-credentials") == "true");
+    BOOST_TEST(c.head().header("vary") == "Origin");
+}
+
 BOOST_AUTO_TEST_CASE(secrets_never_reach_the_log)
 {
     std::string const token = "publish-secret-7f3a";

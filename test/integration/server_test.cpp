@@ -7,6 +7,9 @@
 #include <boost/test/unit_test.hpp>
 
 #include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <set>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -179,9 +182,45 @@ BOOST_AUTO_TEST_CASE(bad_config_exits_2_naming_the_key)
     child_process q({"--static-root", "/no/such/dir"});
     BOOST_TEST(q.wait_exit(5s).value_or(-1) == 2);
     BOOST_TEST(q.output().find("static_root") != std::string::npos);
-    child_process r({}, {"SSEHUB_NO_SUCH_KEY=1"});
+    child_process r({"--no-such-flag", "1"});
     BOOST_TEST(r.wait_exit(5s).value_or(-1) == 2);
-    BOOST_TEST(r.output().find("SSEHUB_NO_SUCH_KEY") != std::string::npos);
+    BOOST_TEST(r.output().find("no-such-flag") != std::string::npos, r.output());
+    auto const file = (std::filesystem::temp_directory_path() / ("ssehub-unknown-key-" + std::to_string(::getpid()) + ".json")).string();
+    std::ofstream(file) << R"({"prot": 8080})";
+    child_process k({"--config", file});
+    BOOST_TEST(k.wait_exit(5s).value_or(-1) == 2);
+    BOOST_TEST(k.output().find("prot") != std::string::npos, k.output());
+    std::remove(file.c_str());
+}
+
+// Was a bug: every unknown SSEHUB_* variable stopped startup (exit 2), and Kubernetes injects
+// such variables into every pod of a namespace with a Service named ssehub: a crash loop.
+BOOST_AUTO_TEST_CASE(service_link_variables_get_a_warning_and_the_server_starts)
+{
+    child_process p({"--bind", "127.0.0.1", "--static-root", SSEHUB_SOURCE_DIR "/static", "--publish-token", "t"},
+                    {"SSEHUB_SERVICE_HOST=10.0.0.1", "SSEHUB_SERVICE_PORT=8080", "SSEHUB_PORT_8080_TCP=tcp://10.0.0.1:8080",
+                     "SSEHUB_PORT_8080_TCP_ADDR=10.0.0.1", "SSEHUB_PORT_8080_TCP_PORT=8080", "SSEHUB_PORT_8080_TCP_PROTO=tcp",
+                     "SSEHUB_PORT=0"}); // set explicitly, as the error below advises
+    auto const port = p.wait_for_port();
+    BOOST_TEST(http_get(port, "/healthz").status == 200);
+    auto const out = p.output();
+    auto const at = out.find("ignoring environment variables");
+    BOOST_TEST_REQUIRE(at != std::string::npos, out);
+    auto const warning = out.substr(at, out.find('\n', at) - at); // one line names them all
+    for (auto const* name : {"SSEHUB_SERVICE_HOST", "SSEHUB_SERVICE_PORT", "SSEHUB_PORT_8080_TCP,", "SSEHUB_PORT_8080_TCP_ADDR"})
+        BOOST_TEST(warning.find(name) != std::string::npos, name << " in: " << out);
+    p.signal(SIGTERM);
+    BOOST_TEST(p.wait_exit(5s).value_or(-1) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_service_link_in_ssehub_port_exits_2_naming_cause_and_remedy)
+{
+    child_process p({"--static-root", SSEHUB_SOURCE_DIR "/static"}, {"SSEHUB_PORT=tcp://10.0.0.1:8080"});
+    BOOST_TEST(p.wait_exit(5s).value_or(-1) == 2);
+    auto const out = p.output();
+    BOOST_TEST(out.find("SSEHUB_PORT") != std::string::npos, out);
+    BOOST_TEST(out.find("Service named ssehub") != std::string::npos, out);
+    BOOST_TEST(out.find("enableServiceLinks: false") != std::string::npos, out);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -278,7 +278,7 @@ void running_server::stop()
     }
 }
 
-child_process::child_process(std::vector<std::string> args, std::vector<std::string> env)
+child_process::child_process(std::vector<std::string> args, std::vector<std::string> env, std::string shell_prefix)
 {
     int pipefd[2];
     if (::pipe2(pipefd, O_CLOEXEC) != 0)
@@ -289,13 +289,16 @@ child_process::child_process(std::vector<std::string> args, std::vector<std::str
         ::dup2(pipefd[1], 2);
         std::vector<char*> argv;
         std::string binary = SSEHUB_BINARY;
+        std::string bash = "/bin/bash", dash_c = "-c", script = shell_prefix + "; exec \"$0\" \"$@\"";
+        if (!shell_prefix.empty())
+            argv.insert(argv.end(), {bash.data(), dash_c.data(), script.data()});
         argv.push_back(binary.data());
         for (auto& a : args)
             argv.push_back(a.data());
         argv.push_back(nullptr);
         for (auto& e : env)
             ::putenv(e.data());
-        ::execv(binary.c_str(), argv.data());
+        ::execv(argv.front(), argv.data());
         ::_exit(127);
     }
     ::close(pipefd[1]);

@@ -90,10 +90,12 @@ private:
 // A test configuration: loopback, ephemeral port, the repo's static/, quiet, no ticker.
 config test_config();
 
-// The ssehub binary as a child process with stdout/stderr captured.
+// The ssehub binary as a child process with stdout/stderr captured. `env` entries are added to
+// the test's environment. A non-empty `shell_prefix` runs first in bash, which then execs the
+// binary (e.g. "ulimit -S -n 1024").
 class child_process {
 public:
-    explicit child_process(std::vector<std::string> args, std::vector<std::string> env = {});
+    explicit child_process(std::vector<std::string> args, std::vector<std::string> env = {}, std::string shell_prefix = {});
     ~child_process();
     std::uint16_t wait_for_port(std::chrono::milliseconds timeout = 10s); // from the "listening on" line
     void signal(int signo);

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 using ssehub::config;
 using ssehub::config_error;
@@ -260,11 +261,41 @@ BOOST_AUTO_TEST_CASE(apply_env_reaches_every_key)
     }
 }
 
-BOOST_AUTO_TEST_CASE(apply_env_refuses_unknown_ssehub_variables)
+// Was a bug: any unknown SSEHUB_* variable stopped startup, and Kubernetes injects
+// SSEHUB_SERVICE_HOST, SSEHUB_PORT_8080_TCP_ADDR... into every pod of a namespace with a
+// Service named ssehub: the server crash-looped.
+BOOST_AUTO_TEST_CASE(apply_env_returns_unknown_ssehub_variables_instead_of_refusing_them)
 {
     config c;
-    auto const msg = config_error_of([&] { ssehub::apply_env(c, {{"SSEHUB_FOO", "1"}}); });
-    BOOST_TEST(msg.find("SSEHUB_FOO") != std::string::npos, msg);
+    std::map<std::string, std::string> const env{
+        {"SSEHUB_SERVICE_HOST", "10.0.0.1"},          {"SSEHUB_SERVICE_PORT", "8080"},
+        {"SSEHUB_PORT_8080_TCP", "tcp://10.0.0.1:8080"}, {"SSEHUB_PORT_8080_TCP_ADDR", "10.0.0.1"},
+        {"SSEHUB_PORT_8080_TCP_PORT", "8080"},        {"SSEHUB_PORT_8080_TCP_PROTO", "tcp"},
+        {"SSEHUB_HEARTBEAT_MS", "2500"},              {"OTHER_PORT", "tcp://10.0.0.2:80"},
+    };
+    auto const unknown = ssehub::apply_env(c, env);
+    std::vector<std::string> const expected{"SSEHUB_PORT_8080_TCP", "SSEHUB_PORT_8080_TCP_ADDR", "SSEHUB_PORT_8080_TCP_PORT",
+                                            "SSEHUB_PORT_8080_TCP_PROTO", "SSEHUB_SERVICE_HOST", "SSEHUB_SERVICE_PORT"};
+    BOOST_TEST(unknown == expected, boost::test_tools::per_element());
+    BOOST_TEST(c.heartbeat_ms == 2500); // the known one still applies
+    BOOST_TEST(c.port == 8080);
+    BOOST_TEST(ssehub::apply_env(c, {{"SSEHUB_PORT", "9000"}}).empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_service_link_in_a_known_variable_is_an_error_naming_cause_and_remedy)
+{
+    config c;
+    auto const msg = config_error_of([&] { ssehub::apply_env(c, {{"SSEHUB_PORT", "tcp://10.0.0.1:8080"}}); });
+    BOOST_TEST(msg.find("SSEHUB_PORT") != std::string::npos, msg);
+    BOOST_TEST(msg.find("service link") != std::string::npos, msg);
+    BOOST_TEST(msg.find("Service named ssehub") != std::string::npos, msg);
+    BOOST_TEST(msg.find("enableServiceLinks: false") != std::string::npos, msg);
+    // The same shape in a string key is a link too (Docker links set <NAME>_PORT-like values).
+    auto const bind = config_error_of([&] { ssehub::apply_env(c, {{"SSEHUB_BIND", "udp://172.17.0.2:53"}}); });
+    BOOST_TEST(bind.find("service link") != std::string::npos, bind);
+    // A value that merely starts like one is applied as given.
+    ssehub::apply_env(c, {{"SSEHUB_STATIC_ROOT", "tcp://not-a-link"}});
+    BOOST_TEST(c.static_root == "tcp://not-a-link");
 }
 
 BOOST_AUTO_TEST_CASE(apply_env_refuses_non_integer_text_naming_the_key)

@@ -113,6 +113,42 @@ BOOST_AUTO_TEST_CASE(an_empty_slot_releases_nothing)
     BOOST_TEST(limit.open() == 1u);
 }
 
+BOOST_AUTO_TEST_CASE(a_slot_given_a_second_place_releases_both_once)
+{
+    connection_limit connections(10);
+    connection_limit streams(1);
+    auto slot = connections.try_acquire();
+    auto place = streams.try_acquire();
+    BOOST_REQUIRE(slot.has_value());
+    BOOST_REQUIRE(place.has_value());
+    slot->add(std::move(*place));
+    place.reset(); // the place moved into slot: nothing released yet
+    BOOST_TEST(streams.open() == 1u);
+    BOOST_TEST(!streams.try_acquire().has_value());
+    connection_slot moved(std::move(*slot));
+    slot.reset();
+    BOOST_TEST(connections.open() == 1u);
+    BOOST_TEST(streams.open() == 1u);
+    moved = connection_slot{};
+    BOOST_TEST(connections.open() == 0u);
+    BOOST_TEST(streams.open() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(adding_a_place_twice_releases_the_first_one)
+{
+    connection_limit connections(1);
+    connection_limit streams(2);
+    auto slot = connections.try_acquire();
+    auto a = streams.try_acquire();
+    auto b = streams.try_acquire();
+    slot->add(std::move(*a));
+    slot->add(std::move(*b));
+    BOOST_TEST(streams.open() == 1u);
+    slot.reset();
+    BOOST_TEST(streams.open() == 0u);
+    BOOST_TEST(connections.open() == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(concurrent_acquires_never_exceed_max)
 {
     constexpr std::size_t max = 100;

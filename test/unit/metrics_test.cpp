@@ -161,4 +161,16 @@ BOOST_AUTO_TEST_CASE(render_metrics_sums_across_shards)
     BOOST_TEST(e.types.at("ssehub_events_published_total") == "counter");
 }
 
+BOOST_AUTO_TEST_CASE(render_metrics_shows_both_limits_and_their_use)
+{
+    two_shards const c;
+    auto const e = parse(ssehub::render_metrics({c.hub, c.shards, 9, 100, 1.0, "0.1.0", 7, 50}));
+    BOOST_TEST(sample(e, "ssehub_open_connections") == 9.0);
+    BOOST_TEST(sample(e, "ssehub_max_connections") == 100.0);
+    BOOST_TEST(sample(e, "ssehub_open_streams") == 7.0);
+    BOOST_TEST(sample(e, "ssehub_max_streams") == 50.0);
+    BOOST_TEST(e.types.at("ssehub_open_streams") == "gauge");
+    BOOST_TEST(e.types.at("ssehub_max_streams") == "gauge");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

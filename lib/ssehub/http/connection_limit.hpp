@@ -1,7 +1,9 @@
-// Counts open connections against max_connections. A slot is held for a connection's whole
-// life, including after it became an SSE stream.
+// Counts places against a limit: every connection against max_connections, and every event
+// stream also against max_streams. A slot is held for a connection's whole life; a stream's
+// slot holds both places, so the hub needs to keep only one object.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstddef>
 #include <optional>
@@ -11,25 +13,33 @@ namespace ssehub {
 
 class connection_limit;
 
-// Move-only; releases its place when destroyed. Thread-safe (atomic counter).
+// Move-only; releases its places when destroyed. Thread-safe (atomic counters).
 class connection_slot {
 public:
     connection_slot() = default;
-    explicit connection_slot(connection_limit* owner) : owner_(owner) { }
-    connection_slot(connection_slot&& o) noexcept : owner_(std::exchange(o.owner_, nullptr)) { }
+    explicit connection_slot(connection_limit* owner) : owners_{owner, nullptr} { }
+    connection_slot(connection_slot&& o) noexcept : owners_(std::exchange(o.owners_, {})) { }
     connection_slot& operator=(connection_slot&& o) noexcept
     {
         if (this != &o) {
             release();
-            owner_ = std::exchange(o.owner_, nullptr);
+            owners_ = std::exchange(o.owners_, {});
         }
         return *this;
     }
     ~connection_slot() { release(); }
 
+    // Takes over the first place `other` holds: this slot then releases both. For a connection
+    // that becomes a stream (its connection place plus a stream place).
+    void add(connection_slot&& other) noexcept
+    {
+        connection_slot replaced; // a second place held before is released, never leaked
+        replaced.owners_[0] = std::exchange(owners_[1], std::exchange(other.owners_[0], nullptr));
+    }
+
 private:
     void release();
-    connection_limit* owner_ = nullptr;
+    std::array<connection_limit*, 2> owners_{};
 };
 
 class connection_limit {
@@ -56,9 +66,11 @@ private:
 
 inline void connection_slot::release()
 {
-    if (owner_)
-        owner_->open_.fetch_sub(1, std::memory_order_relaxed);
-    owner_ = nullptr;
+    for (auto*& owner : owners_) {
+        if (owner)
+            owner->open_.fetch_sub(1, std::memory_order_relaxed);
+        owner = nullptr;
+    }
 }
 
 } // namespace ssehub

@@ -1,5 +1,7 @@
 #include "ssehub/http/cors_policy.hpp"
 
+#include <algorithm>
+
 namespace ssehub {
 
 cors_policy::cors_policy(std::string_view list)
@@ -12,35 +14,49 @@ cors_policy::cors_policy(std::string_view list)
             item.remove_prefix(1);
         while (!item.empty() && item.back() == ' ')
             item.remove_suffix(1);
-        if (!item.empty())
-            origins_.emplace_back(item);
+        if (item == "*")
+            any_ = true;
+        else if (!item.empty())
+            named_.emplace_back(item);
     }
 }
 
-std::optional<std::string_view> cors_policy::allowed_origin(request const& req) const
+cors_grant cors_policy::grant(request const& req) const
 {
+    cors_grant g;
+    // With origins listed by name, whether (and what) we answer depends on the Origin, so a
+    // cache must not hand one origin's answer to another.
+    g.vary_origin = !named_.empty();
     auto const origin = req[http::field::origin];
-    if (origin.empty())
-        return std::nullopt;
-    for (auto const& o : origins_)
-        if (o == "*" || o == origin)
-            return origin;
-    return std::nullopt;
+    if (!origin.empty() && std::find(named_.begin(), named_.end(), origin) != named_.end()) {
+        g.allow_origin = origin;
+        g.credentials = true;
+    } else if (any_) {
+        // "*" literally: browsers refuse it for a credentialed request, so a cookie never
+        // authorizes a foreign page (the Fetch standard's CORS check).
+        g.allow_origin = "*";
+    }
+    return g;
 }
 
 void cors_policy::add_headers(request const& req, response& res) const
 {
-    if (auto const origin = allowed_origin(req)) {
-        res.set(http::field::access_control_allow_origin, *origin);
+    auto const g = grant(req);
+    if (!g.allow_origin.empty())
+        res.set(http::field::access_control_allow_origin, g.allow_origin);
+    if (g.credentials)
         res.set(http::field::access_control_allow_credentials, "true");
+    if (g.vary_origin)
         res.set(http::field::vary, "Origin");
-    }
 }
 
 response cors_policy::preflight(request const& req, std::string_view path) const
 {
-    if (!allowed_origin(req))
-        return error_response(req, http::status::forbidden, "origin not allowed (cors_origins)");
+    if (grant(req).allow_origin.empty()) {
+        auto res = error_response(req, http::status::forbidden, "origin not allowed (cors_origins)");
+        add_headers(req, res);
+        return res;
+    }
     response res{http::status::no_content, req.version()};
     add_headers(req, res);
     bool const events = path == "/events";
@@ -54,10 +70,15 @@ response cors_policy::preflight(request const& req, std::string_view path) const
 
 std::string cors_policy::header_lines(request const& req) const
 {
-    auto const origin = allowed_origin(req);
-    if (!origin)
-        return {};
-    return "Access-Control-Allow-Origin: " + std::string(*origin) + "\r\nAccess-Control-Allow-Credentials: true\r\nVary: Origin\r\n";
+    auto const g = grant(req);
+    std::string out;
+    if (!g.allow_origin.empty())
+        out += "Access-Control-Allow-Origin: " + std::string(g.allow_origin) + "\r\n";
+    if (g.credentials)
+        out += "Access-Control-Allow-Credentials: true\r\n";
+    if (g.vary_origin)
+        out += "Vary: Origin\r\n";
+    return out;
 }
 
 } // namespace ssehub

@@ -101,14 +101,15 @@ net::awaitable<void> linger(beast::tcp_stream& stream)
     }
 }
 
-std::string overload_preamble(config const& cfg)
+std::string overload_preamble(config const& cfg, std::string_view cors_lines)
 {
     // Any non-200 answer ends an EventSource for good; 200 with a long, jittered retry: and a
-    // close keeps the browser retrying later, spread out.
+    // close keeps the browser retrying later, spread out. A cross-origin page needs its CORS
+    // headers here too: a failed CORS check would end its EventSource just the same.
     static thread_local std::minstd_rand rng(std::random_device{}());
     auto const base = static_cast<std::uint64_t>(cfg.overload_retry_ms);
     std::uniform_int_distribution<std::uint64_t> jitter(base, 2 * base);
-    return stream_preamble("server at capacity, retry later", jitter(rng));
+    return stream_preamble("server at capacity, retry later", jitter(rng), cors_lines);
 }
 
 // The session's socket is non-blocking: a synchronous step that would wait says so instead.
@@ -176,12 +177,14 @@ net::awaitable<std::tuple<beast::error_code, std::size_t>> write_response(beast:
     co_return std::tuple{ec, n};
 }
 
-// Over max_connections: one answer that makes the client come back later, then a close.
-net::awaitable<void> answer_over_capacity(beast::tcp_stream& stream, request const& req, config const& cfg,
+// Over max_connections (or a stream over max_streams): one answer that makes the client come
+// back later, then a close.
+net::awaitable<void> answer_over_capacity(beast::tcp_stream& stream, request const& req, session_env const& env,
                                           request_log const& log)
 {
+    auto const& cfg = env.cfg;
     if (split_target(req.target()).path == "/events") {
-        auto const bytes = overload_preamble(cfg);
+        auto const bytes = overload_preamble(cfg, env.routes.cors().header_lines(req));
         co_await net::async_write(stream, net::buffer(bytes), use_tuple);
         log.line(req.method_string(), req.target(), 200, bytes.size());
     } else {
@@ -287,7 +290,7 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
 
         auto req = parser.release();
         if (!slot) {
-            co_await answer_over_capacity(stream, req, cfg, log);
+            co_await answer_over_capacity(stream, req, env, log);
             co_return;
         }
 
@@ -302,6 +305,12 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
         }
         auto routed = env.routes.route(req);
         if (auto* ev = std::get_if<events_route>(&routed)) {
+            auto stream_place = env.streams.try_acquire();
+            if (!stream_place) {
+                co_await answer_over_capacity(stream, req, env, log);
+                co_return;
+            }
+            slot->add(std::move(*stream_place));
             log.line(req.method_string(), req.target(), 200, 0);
             stream.expires_never();
             env.sessions.remove(stream.socket());

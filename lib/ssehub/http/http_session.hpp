@@ -23,11 +23,13 @@ struct session_env {
     hub_shard& shard;
     session_registry& sessions;
     request_counters& requests;
+    connection_limit& streams; // max_streams: a stream holds a place here besides its connection's
 };
 
 // Runs until the peer closes, a timeout, an error, shutdown or the hand-off to a stream.
 // Without a slot the server is at max_connections: one request is answered with "retry later"
-// (an SSE retry: hint for /events, 503 otherwise) and the connection closes.
+// (an SSE retry: hint for /events, 503 otherwise) and the connection closes. A stream over
+// max_streams gets the same retry: hint; other requests are still served.
 net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::optional<connection_slot> slot);
 
 } // namespace ssehub

@@ -56,6 +56,9 @@ public:
     // without building a message. nullopt for anything else (route() then answers).
     std::optional<static_reply> route_static(request const& req);
 
+    // For answers written outside route() (the over-capacity stream head).
+    cors_policy const& cors() const { return cors_; }
+
 private:
     response serve_static(request const& req, std::string_view path);
     std::variant<response, events_route> open_stream(request const& req, std::string_view query);

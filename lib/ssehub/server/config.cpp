@@ -30,7 +30,8 @@ constexpr std::array keys{
     config_key{"delivery_interval_us", "fan-out passes start at least this far apart (and twice the last pass apart), so a busy stream gets many events per write", &config::delivery_interval_us, 0, 1'000'000},
     config_key{"publish_backlog", "events published but not yet taken by every io thread's fan-out beyond which POST /publish holds its answer (0: never)", &config::publish_backlog, 0, 100'000'000},
     config_key{"publish_wait_ms", "longest a publish answer is held for publish_backlog; then it is sent anyway", &config::publish_wait_ms, 0, kMaxMs},
-    config_key{"max_connections", "open connections at most; more are told to retry later", &config::max_connections, 1, 10'000'000},
+    config_key{"max_streams", "open event streams at most; more are told to retry later (0: from the open-file limit)", &config::max_streams, 0, 10'000'000},
+    config_key{"max_connections", "open connections at most, streams included; more are told to retry later (0: max_streams plus room for health checks, metrics and publishers)", &config::max_connections, 0, 10'000'000},
     config_key{"max_header_bytes", "request line and headers, bytes (431 beyond)", &config::max_header_bytes, 256, 1 << 20},
     config_key{"max_body_bytes", "request body, bytes (413 beyond)", &config::max_body_bytes, 0, 1LL << 32},
     config_key{"max_url_bytes", "request target, bytes (414 beyond)", &config::max_url_bytes, 16, 1 << 20},
@@ -66,6 +67,20 @@ void set_integer(config& cfg, config_key const& key, std::int64_t value, std::st
     if (value < key.min || value > key.max)
         fail(key, origin, std::to_string(value) + " is out of range " + std::to_string(key.min) + ".." + std::to_string(key.max));
     cfg.*std::get<std::int64_t config::*>(key.field) = value;
+}
+
+// "tcp://10.0.0.1:8080": the value Kubernetes and Docker links give <NAME>_PORT.
+bool is_service_link(std::string_view value)
+{
+    for (std::string_view scheme : {"tcp://", "udp://", "sctp://"})
+        if (value.starts_with(scheme)) {
+            auto const rest = value.substr(scheme.size());
+            auto const colon = rest.rfind(':');
+            return colon != std::string_view::npos && colon > 0 && colon + 1 < rest.size()
+                && std::all_of(rest.begin() + static_cast<std::ptrdiff_t>(colon) + 1, rest.end(),
+                               [](char c) { return c >= '0' && c <= '9'; });
+        }
+    return false;
 }
 
 } // namespace
@@ -130,18 +145,27 @@ void apply_text(config& cfg, config_key const& key, std::string_view text, std::
     set_integer(cfg, key, value, origin);
 }
 
-void apply_env(config& cfg, std::map<std::string, std::string> const& env)
+std::vector<std::string> apply_env(config& cfg, std::map<std::string, std::string> const& env)
 {
+    std::vector<std::string> unknown;
     for (auto const& entry : env) {
         auto const& name = entry.first; // a plain reference: lambdas cannot capture bindings in C++20
         auto const& value = entry.second;
         if (!name.starts_with("SSEHUB_") || name == "SSEHUB_CONFIG")
             continue;
         auto it = std::find_if(keys.begin(), keys.end(), [&](auto const& k) { return env_name(k) == name; });
-        if (it == keys.end())
-            throw config_error(name + ": unknown configuration variable");
+        if (it == keys.end()) {
+            unknown.push_back(name);
+            continue;
+        }
+        if (is_service_link(value))
+            throw config_error(std::string(it->name) + ": '" + value + "' (from environment " + name
+                               + ") is a service link, not a value: Kubernetes sets " + name
+                               + " in every pod of a namespace with a Service named ssehub (Docker links do the same). Set "
+                               + name + " explicitly in the container's environment, or set enableServiceLinks: false in the pod spec");
         apply_text(cfg, *it, value, "environment " + name);
     }
+    return unknown;
 }
 
 void validate(config const& cfg)

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 namespace ssehub {
 
@@ -26,7 +27,8 @@ struct config {
     std::int64_t delivery_interval_us = 1000;
     std::int64_t publish_backlog = 32;
     std::int64_t publish_wait_ms = 1000;
-    std::int64_t max_connections = 10000;
+    std::int64_t max_streams = 0;     // 0: from the open-file limit
+    std::int64_t max_connections = 0; // 0: max_streams plus room for everything else
     std::int64_t max_header_bytes = 8192;
     std::int64_t max_body_bytes = 1 << 20;
     std::int64_t max_url_bytes = 4096;
@@ -72,8 +74,10 @@ void apply_json(config& cfg, std::string_view json_text, std::string_view origin
 // Applies one textual value (from the environment or a flag); throws config_error.
 void apply_text(config& cfg, config_key const& key, std::string_view text, std::string_view origin);
 
-// Applies every SSEHUB_* variable of `env` that names a key; an unknown SSEHUB_* name is an error.
-void apply_env(config& cfg, std::map<std::string, std::string> const& env);
+// Applies every SSEHUB_* variable of `env` that names a key and returns the SSEHUB_* names that
+// name none, for one warning: orchestrators set such variables themselves (Kubernetes service
+// links, Docker links). A known variable with a bad value is an error.
+std::vector<std::string> apply_env(config& cfg, std::map<std::string, std::string> const& env);
 
 // Checks what one value cannot: the static root exists, the log level is known.
 void validate(config const& cfg);

@@ -56,7 +56,9 @@ std::string render_metrics(metrics_input const& in)
     metric(out, "ssehub_publish_waits_total", "counter", "Publish answers held until the fan-out caught up (publish_backlog).", t.publish_waits);
     metric(out, "ssehub_queue_high_water_bytes", "gauge", "Largest per-subscriber queue seen, bytes.", t.high_water);
     metric(out, "ssehub_open_connections", "gauge", "Open connections (HTTP and streams).", in.open_connections);
-    metric(out, "ssehub_max_connections", "gauge", "Configured connection limit.", in.max_connections);
+    metric(out, "ssehub_max_connections", "gauge", "Connection limit (max_connections, streams included).", in.max_connections);
+    metric(out, "ssehub_open_streams", "gauge", "Event streams holding a place under max_streams.", in.open_streams);
+    metric(out, "ssehub_max_streams", "gauge", "Event stream limit (max_streams).", in.max_streams);
     metric(out, "ssehub_uptime_seconds", "gauge", "Seconds since the server started.", fmt::format("{:.3f}", in.uptime_seconds));
     fmt::format_to(std::back_inserter(out),
                    "# HELP ssehub_build_info Build information.\n# TYPE ssehub_build_info gauge\n"

@@ -15,6 +15,8 @@ struct metrics_input {
     std::size_t max_connections = 0;
     double uptime_seconds = 0;
     std::string_view version;
+    std::size_t open_streams = 0; // places taken under max_streams
+    std::size_t max_streams = 0;
 };
 
 std::string render_metrics(metrics_input const& in);

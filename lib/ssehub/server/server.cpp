@@ -7,6 +7,7 @@
 #include "ssehub/http/router.hpp"
 #include "ssehub/http/session_registry.hpp"
 #include "ssehub/hub/hub_shard.hpp"
+#include "ssehub/server/capacity.hpp"
 #include "ssehub/server/metrics.hpp"
 #include "ssehub/server/periodic_task.hpp"
 #include "ssehub/server/ticker.hpp"
@@ -49,7 +50,8 @@ struct server::impl {
     config cfg;
     bool token_generated = false;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
-    connection_limit limit;
+    connection_limit limit;   // max_connections: every connection
+    connection_limit streams; // max_streams: event streams only
     request_counters requests;
     hub events;
     std::vector<std::unique_ptr<session_registry>> registries; // sessions unregister on destruction
@@ -71,6 +73,7 @@ struct server::impl {
     explicit impl(config c)
         : cfg(std::move(c))
         , limit(static_cast<std::size_t>(cfg.max_connections))
+        , streams(static_cast<std::size_t>(cfg.max_streams))
         , events(hub_options{static_cast<std::size_t>(cfg.ring_events), static_cast<std::size_t>(cfg.ring_bytes),
                              first_event_id(), static_cast<std::uint64_t>(cfg.publish_backlog)})
         , contexts(make_contexts(cfg))
@@ -127,7 +130,8 @@ struct server::impl {
         for (auto const& s : shards)
             shard_counters.push_back(&s->counters());
         auto const up = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        return render_metrics({events.counters(), shard_counters, limit.open(), limit.max(), up, version})
+        return render_metrics({events.counters(), shard_counters, limit.open(), limit.max(), up, version, streams.open(),
+                               streams.max()})
             + requests.render();
     }
 
@@ -140,7 +144,7 @@ struct server::impl {
         return {t.subscribers, limit.open(), t.published, t.delivered, t.slow};
     }
 
-    session_env env_for(std::size_t i) { return session_env{cfg, routes, *shards[i], *registries[i], requests}; }
+    session_env env_for(std::size_t i) { return session_env{cfg, routes, *shards[i], *registries[i], requests, streams}; }
 
     void start_tasks()
     {
@@ -184,9 +188,28 @@ struct server::impl {
     }
 };
 
+namespace {
+
+// Raises the open-file limit and fills in the derived max_streams / max_connections; says once
+// what the process can hold, and warns when configured limits exceed it.
+void plan_connections(config& cfg)
+{
+    auto const files = raise_open_file_limit();
+    auto const plan = plan_capacity(cfg.max_streams, cfg.max_connections, files.soft);
+    cfg.max_streams = plan.max_streams;
+    cfg.max_connections = plan.max_connections;
+    spdlog::info("open-file limit {} (started at {}, hard limit {}); max_streams {}, max_connections {}", files.soft,
+                 files.before, files.hard, cfg.max_streams, cfg.max_connections);
+    for (auto const& w : plan.warnings)
+        spdlog::warn("{}", w);
+}
+
+} // namespace
+
 server::server(config cfg)
 {
     spdlog::set_level(spdlog::level::from_str(cfg.log_level));
+    plan_connections(cfg);
     if (cfg.publish_token.empty()) {
         cfg.publish_token = generate_token();
         impl_ = std::make_unique<impl>(std::move(cfg));

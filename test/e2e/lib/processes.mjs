@@ -36,7 +36,7 @@ export function makeTempDir(label) {
   return dir;
 }
 
-// The environment without SSEHUB_* variables: ssehub refuses names it does not know, and the
+// The environment without SSEHUB_* variables: ssehub would apply (or warn about) them, and the
 // tests pass their settings in a config file and flags, not by inheritance.
 export function cleanEnv(extra = {}) {
   const env = {};
