@@ -211,6 +211,44 @@ BOOST_FIXTURE_TEST_CASE(if_none_match_with_the_etag_is_304, fixture)
     BOOST_TEST(res.body() == index_html);
 }
 
+// Was a bug: HEAD /metrics and every HEAD error answer (404, 405) carried their body, which a
+// keep-alive client then read as the next response.
+BOOST_FIXTURE_TEST_CASE(a_head_answer_has_the_get_answers_headers_and_no_body, fixture)
+{
+    for (std::string const& target : {"/"s, "/app.js"s, "/healthz"s, "/metrics"s, "/missing.txt"s, "/%2e%2e/x"s}) {
+        BOOST_TEST_CONTEXT("HEAD " << target)
+        {
+            auto const get = as_response(routes.route(make_request(http::verb::get, target)));
+            auto const head = as_response(routes.route(make_request(http::verb::head, target)));
+            BOOST_TEST(head.result_int() == get.result_int());
+            BOOST_TEST(head.body().empty());
+            BOOST_TEST(header(head, http::field::content_length) == std::to_string(get.body().size()));
+            BOOST_TEST(header(head, http::field::content_type) == header(get, http::field::content_type));
+        }
+    }
+    for (std::string const& target : {"/events"s, "/events?topic=a%20b"s, "/publish"s}) {
+        BOOST_TEST_CONTEXT("HEAD " << target)
+        {
+            auto const head = as_response(routes.route(make_request(http::verb::head, target)));
+            BOOST_TEST(head.result_int() == 405u);
+            BOOST_TEST(!header(head, http::field::allow).empty());
+            BOOST_TEST(head.body().empty());
+            BOOST_TEST(std::stoul(header(head, http::field::content_length)) > 0u); // the GET-style error's length
+        }
+    }
+}
+
+BOOST_FIXTURE_TEST_CASE(the_static_fast_path_sends_no_body_for_head, fixture)
+{
+    auto const head = routes.route_static(make_request(http::verb::head, "/app.js"));
+    BOOST_REQUIRE(head.has_value());
+    BOOST_TEST(!head->send_body);
+    BOOST_TEST(head->head().find("Content-Length: " + std::to_string(app_js.size()) + "\r\n") != std::string::npos);
+    auto const get = routes.route_static(make_request(http::verb::get, "/app.js"));
+    BOOST_REQUIRE(get.has_value());
+    BOOST_TEST(get->send_body);
+}
+
 BOOST_FIXTURE_TEST_CASE(unknown_paths_are_404_with_a_json_error, fixture)
 {
     for (std::string_view target : {"/missing.txt", "/../etc/passwd", "/%2e%2e/etc/passwd", "/nowhere/"}) {

@@ -17,6 +17,14 @@ router::router(router_context ctx)
 
 std::variant<response, events_route> router::route(request const& req)
 {
+    auto routed = dispatch(req);
+    if (auto* res = std::get_if<response>(&routed))
+        drop_body_for_head(req.method(), *res); // every route and every error alike
+    return routed;
+}
+
+std::variant<response, events_route> router::dispatch(request const& req)
+{
     auto const [path, query] = split_target(req.target());
     if (req.method() == http::verb::options && (path == "/events" || path == "/publish"))
         return cors_.preflight(req, path);
@@ -27,10 +35,7 @@ std::variant<response, events_route> router::route(request const& req)
     if (path == "/healthz") {
         if (!is_get_or_head(req))
             return method_not_allowed(req, "GET, HEAD");
-        auto res = json_response(req, http::status::ok, R"({"status":"ok"})");
-        if (req.method() == http::verb::head)
-            res.body().clear();
-        return res;
+        return json_response(req, http::status::ok, R"({"status":"ok"})");
     }
     if (path == "/metrics") {
         if (!is_get_or_head(req))

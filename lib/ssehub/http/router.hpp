@@ -54,6 +54,7 @@ public:
     std::optional<static_reply> route_static(request const& req);
 
 private:
+    std::variant<response, events_route> dispatch(request const& req);
     response serve_static(request const& req, std::string_view path);
     std::variant<response, events_route> open_stream(request const& req, std::string_view query);
     response publish(request const& req);
