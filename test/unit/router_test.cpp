@@ -249,6 +249,35 @@ BOOST_FIXTURE_TEST_CASE(the_static_fast_path_sends_no_body_for_head, fixture)
     BOOST_TEST(get->send_body);
 }
 
+// Was a bug: only a matching ETag gave 304; an If-Modified-Since at Last-Modified gave 200.
+BOOST_FIXTURE_TEST_CASE(if_modified_since_at_or_after_last_modified_is_304, fixture)
+{
+    auto const first = as_response(routes.route(make_request(http::verb::get, "/app.js")));
+    auto const last_modified = header(first, http::field::last_modified);
+    auto const seconds = ssehub::parse_http_date(last_modified);
+    BOOST_REQUIRE(seconds.has_value());
+    auto const status_for = [&](http::verb method, std::string const& ims, std::string const& inm = {}) {
+        auto req = make_request(method, "/app.js");
+        req.set(http::field::if_modified_since, ims);
+        if (!inm.empty())
+            req.set(http::field::if_none_match, inm);
+        auto const res = as_response(routes.route(req));
+        auto const fast = routes.route_static(req);
+        BOOST_REQUIRE(fast.has_value());
+        BOOST_TEST(fast->not_modified == (res.result_int() == 304u)); // the fast path agrees
+        return res.result_int();
+    };
+    for (auto method : {http::verb::get, http::verb::head}) {
+        BOOST_TEST(status_for(method, last_modified) == 304u);
+        BOOST_TEST(status_for(method, ssehub::http_date(*seconds + 3600)) == 304u);
+        BOOST_TEST(status_for(method, ssehub::http_date(*seconds - 1)) == 200u);
+        BOOST_TEST(status_for(method, "yesterday") == 200u); // not a date: ignored
+        // If-None-Match takes precedence (RFC 9110 13.1.3): a stale ETag wins over a fresh date.
+        BOOST_TEST(status_for(method, last_modified, "\"stale\"") == 200u);
+        BOOST_TEST(status_for(method, ssehub::http_date(*seconds - 1), header(first, http::field::etag)) == 304u);
+    }
+}
+
 BOOST_FIXTURE_TEST_CASE(unknown_paths_are_404_with_a_json_error, fixture)
 {
     for (std::string_view target : {"/missing.txt", "/../etc/passwd", "/%2e%2e/etc/passwd", "/nowhere/"}) {
