@@ -389,6 +389,20 @@ BOOST_FIXTURE_TEST_CASE(events_takes_the_last_event_id_from_header_or_query, fix
     }
 }
 
+// Was a bug: an empty query value was an id (so a history-lost), an empty header was none.
+BOOST_FIXTURE_TEST_CASE(events_with_an_empty_last_event_id_is_a_fresh_stream, fixture)
+{
+    for (std::string const& target : {"/events?lastEventId="s, "/events?last_event_id=&topic=a"s, "/events?lastEventId"s}) {
+        auto req = make_request(http::verb::get, target);
+        BOOST_TEST(!as_stream(routes.route(req)).last_event_id.has_value(), target);
+        req.set("Last-Event-ID", "");
+        BOOST_TEST(!as_stream(routes.route(req)).last_event_id.has_value(), target << " with an empty header");
+    }
+    auto req = make_request(http::verb::get, "/events?lastEventId=5");
+    req.set("Last-Event-ID", "");
+    BOOST_TEST(as_stream(routes.route(req)).last_event_id.value_or("none") == "5");
+}
+
 BOOST_FIXTURE_TEST_CASE(events_with_an_invalid_topic_is_400, fixture)
 {
     for (std::string_view target : {"/events?topic=a%20b", "/events?topic=", "/events?topic", "/events?topic=a&topic=b%26c",
