@@ -255,6 +255,17 @@ BOOST_AUTO_TEST_CASE(sigterm_ends_open_streams_and_exits_zero)
     BOOST_TEST(p.output().find("stopped") != std::string::npos);
 }
 
+// Was a bug: an IPv6 listen address was logged as http://::1:PORT, not a URL.
+BOOST_AUTO_TEST_CASE(the_startup_line_writes_an_ipv6_address_in_brackets)
+{
+    child_process p({"--bind", "::1", "--port", "0", "--static-root", SSEHUB_SOURCE_DIR "/static", "--ticker-interval-ms",
+                     "0", "--stats-interval-ms", "0"});
+    auto const port = p.wait_for_port();
+    BOOST_TEST(p.output().find("listening on http://[::1]:" + std::to_string(port) + " ") != std::string::npos, p.output());
+    p.signal(SIGTERM);
+    BOOST_TEST(p.wait_exit(6s).value_or(-1) == 0);
+}
+
 BOOST_AUTO_TEST_CASE(bad_config_exits_2_naming_the_key)
 {
     child_process p({"--port", "70000"});
