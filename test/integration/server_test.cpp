@@ -6,6 +6,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <set>
 #include <sys/socket.h>
@@ -264,6 +265,18 @@ BOOST_AUTO_TEST_CASE(the_startup_line_writes_an_ipv6_address_in_brackets)
     BOOST_TEST(p.output().find("listening on http://[::1]:" + std::to_string(port) + " ") != std::string::npos, p.output());
     p.signal(SIGTERM);
     BOOST_TEST(p.wait_exit(6s).value_or(-1) == 0);
+}
+
+// Was a bug: 0 was accepted and sent to clients as retry: 0 (reconnect at once, forever).
+BOOST_AUTO_TEST_CASE(a_zero_retry_or_body_limit_exits_2_naming_the_key)
+{
+    for (auto const* key : {"retry-ms", "overload-retry-ms", "max-body-bytes"}) {
+        child_process p({std::string("--") + key, "0"});
+        BOOST_TEST(p.wait_exit(5s).value_or(-1) == 2, key);
+        std::string name = key;
+        std::replace(name.begin(), name.end(), '-', '_');
+        BOOST_TEST(p.output().find(name) != std::string::npos, p.output());
+    }
 }
 
 BOOST_AUTO_TEST_CASE(bad_config_exits_2_naming_the_key)
