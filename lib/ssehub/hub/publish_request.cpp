@@ -7,6 +7,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value_stack.hpp>
 
+#include <charconv>
 #include <cmath>
 
 namespace ssehub {
@@ -56,10 +57,16 @@ struct checked_handler {
         // The parser gives a double for an integer literal only when it does not fit 64 bits.
         if (number_text.find_first_of(".eE") == std::string::npos)
             return refuse("number out of range: " + literal + " (integers must fit in 64 bits: -9223372036854775808 to 18446744073709551615)", ec);
-        if (!std::isfinite(d))
-            return refuse("number out of range: " + literal + " (beyond a double's range, about 1.8e308)", ec);
+        // Boost.JSON 1.81 rounds some literals to a neighbouring double; from_chars rounds exactly.
+        double value = d;
+        auto const [end, err] = std::from_chars(number_text.data(), number_text.data() + number_text.size(), value);
+        if (err == std::errc::result_out_of_range) {
+            if (std::isinf(d))
+                return refuse("number out of range: " + literal + " (beyond a double's range, about 1.8e308)", ec);
+            value = number_text.front() == '-' ? -0.0 : 0.0; // an underflow is 0, as JSON.parse reads it
+        }
         number_text.clear();
-        st.push_double(d); // an underflow becomes 0, as JSON.parse reads it too
+        st.push_double(value);
         return true;
     }
     bool on_bool(bool b, error_code&) { st.push_bool(b); return true; }
