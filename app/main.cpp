@@ -97,7 +97,9 @@ int main(int argc, char** argv)
             // Printed once, to stdout only, so the operator can publish; never logged again.
             std::cout << "publish token (generated, set SSEHUB_PUBLISH_TOKEN to choose one): " << eff.publish_token
                       << std::endl;
-        spdlog::info("ssehub {} listening on http://{}:{} (static root '{}', {} io threads)", ssehub::version, eff.bind,
+        // An IPv6 address goes in brackets in a URL (RFC 3986 3.2.2): http://[::1]:8080.
+        auto const host = eff.bind.find(':') == std::string::npos ? eff.bind : "[" + eff.bind + "]";
+        spdlog::info("ssehub {} listening on http://{}:{} (static root '{}', {} io threads)", ssehub::version, host,
                      server.port(), eff.static_root, eff.io_threads);
         server.run();
     } catch (ssehub::config_error const& e) {

@@ -949,12 +949,16 @@ BOOST_AUTO_TEST_CASE(odd_last_event_ids_and_unknown_topics_are_harmless)
     // An empty header is no header: the live stream, no control event.
     sse_client empty(s.port(), "/events?topic=t", "Last-Event-ID:\r\n");
     BOOST_TEST(!empty.next_event(200ms));
+    // Was a bug: an empty query value got a history-lost. It is no id either.
+    sse_client empty_query(s.port(), "/events?topic=t&lastEventId=");
+    BOOST_TEST(!empty_query.next_event(200ms));
     // An unknown topic: the stream opens and stays quiet while other topics get events.
     sse_client unknown(s.port(), "/events?topic=no-such-topic");
     BOOST_TEST_REQUIRE(unknown.head().status == 200);
     BOOST_TEST(s.get().events().next_id() == before);
     BOOST_TEST_REQUIRE(http_publish(s.port(), R"({"topic":"t","data":1})", s.token()).status == 202);
     BOOST_TEST(empty.next_event().value_or(sse::parsed_event{}).data == "1");
+    BOOST_TEST(empty_query.next_event().value_or(sse::parsed_event{}).data == "1");
     BOOST_TEST(!unknown.next_event(300ms));
     BOOST_TEST(!unknown.wait_closed(10ms));
     require_still_serving(s);

@@ -105,6 +105,36 @@ BOOST_AUTO_TEST_CASE(an_open_stream_ends_with_a_retry_hint_once_its_token_expire
     BOOST_TEST(kept[0].data == "before");
     BOOST_TEST(kept[1].data == "after");
     BOOST_TEST(!unaffected.wait_closed(100ms));
+
+// Was a bug: a token signed with the secret but without a topics claim read every topic.
+BOOST_AUTO_TEST_CASE(a_token_without_a_topics_claim_reads_nothing)
+{
+    auto cfg = test_config();
+    cfg.subscriber_secret = "sub-secret";
+    running_server s(cfg);
+    for (std::string const claims : {R"({})", R"({"sub":"x"})", R"({"topics":null})", R"({"topics":"a"})"}) {
+        BOOST_TEST_CONTEXT("claims " << claims)
+        {
+            auto const token = sign_subscriber_token(claims, "sub-secret");
+            for (std::string const target : {"/events?topic=secret&access_token=", "/events?access_token="}) {
+                auto const r = http_get(s.port(), target + token);
+                BOOST_TEST(r.status == 401);
+                BOOST_TEST(r.body.find("topics claim") != std::string::npos, r.body);
+            }
+        }
+    }
+    // Every topic stays grantable, explicitly.
+    auto const all = sign_subscriber_token(R"({"topics":"*"})", "sub-secret");
+    sse_client named(s.port(), "/events?topic=secret&access_token=" + all);
+    sse_client unfiltered(s.port(), "/events?access_token=" + all);
+    BOOST_TEST(named.head().status == 200);
+    BOOST_TEST(unfiltered.head().status == 200);
+    BOOST_REQUIRE_EQUAL(http_publish(s.port(), R"({"topic":"secret","data":"for star"})", s.token()).status, 202);
+    for (auto* c : {&named, &unfiltered}) {
+        auto const e = c->next_event();
+        BOOST_REQUIRE(e);
+        BOOST_TEST(e->data == "for star");
+    }
 }
 
 BOOST_AUTO_TEST_CASE(cors_allowlist_for_events_and_publish)

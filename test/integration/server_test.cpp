@@ -6,6 +6,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -99,6 +100,90 @@ BOOST_AUTO_TEST_CASE(health_unknown_and_wrong_method)
     BOOST_TEST(metrics.body.find("ssehub_build_info{version=") != std::string::npos);
 }
 
+namespace {
+
+// What the server sends on one connection for `raw`, until it closes.
+std::string exchange_all(std::uint16_t port, std::string const& raw)
+{
+    int const fd = connect_loopback(port);
+    send_all(fd, raw);
+    return read_until_close(fd);
+}
+
+// The bytes after the first response head of `all`: what a client reads as the next response.
+std::string after_first_head(std::string const& all)
+{
+    auto const end = all.find("\r\n\r\n");
+    BOOST_REQUIRE(end != std::string::npos);
+    return all.substr(end + 4);
+}
+
+} // namespace
+
+// Was a bug: HEAD /metrics and HEAD error answers sent their body, which a keep-alive client
+// (curl: "Excess found", Node: "Expected HTTP/") read as the next response.
+BOOST_AUTO_TEST_CASE(a_pipelined_head_answer_has_no_body_so_the_next_answer_follows_it)
+{
+    running_server s(test_config());
+    std::string const next = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    for (auto const* target : {"/metrics", "/healthz", "/", "/style.css", "/nope.html", "/events", "/events?topic=a%20b",
+                               "/publish"}) {
+        BOOST_TEST_CONTEXT("HEAD " << target)
+        {
+            auto const all = exchange_all(s.port(), "HEAD " + std::string(target) + " HTTP/1.1\r\nHost: x\r\n\r\n" + next);
+            BOOST_TEST(all.substr(0, all.find("\r\n\r\n")).find("Content-Length: ") != std::string::npos);
+            auto const rest = after_first_head(all);
+            BOOST_TEST(rest.starts_with("HTTP/1.1 200 OK\r\n"), rest.substr(0, 80));
+            BOOST_TEST(rest.ends_with(R"({"status":"ok"})"));
+        }
+    }
+    // HTTP/1.0 goes through the router, not the static fast path.
+    auto const old = exchange_all(s.port(), "HEAD / HTTP/1.0\r\nHost: x\r\n\r\n");
+    BOOST_TEST(old.starts_with("HTTP/1.0 200 OK"));
+    BOOST_TEST(after_first_head(old).empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_head_request_refused_while_reading_gets_no_body)
+{
+    running_server s(test_config());
+    struct refused_case {
+        std::string raw;
+        std::string status_line;
+    };
+    std::vector<refused_case> const cases{
+        {"HEAD / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", "HTTP/1.1 400 "},
+        {"HEAD / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(9000, 'a') + "\r\n\r\n", "HTTP/1.1 431 "},
+        {"HEAD /" + std::string(5000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n", "HTTP/1.1 414 "},
+    };
+    for (auto const& c : cases) {
+        BOOST_TEST_CONTEXT(c.status_line)
+        {
+            auto const all = exchange_all(s.port(), c.raw);
+            BOOST_TEST(all.starts_with(c.status_line), all.substr(0, 80));
+            BOOST_TEST(after_first_head(all).empty());
+        }
+    }
+    // The same refusal for a GET keeps its JSON body.
+    auto const get = exchange_all(s.port(), "GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n");
+    BOOST_TEST(after_first_head(get).find("error") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_head_request_over_capacity_gets_a_503_without_body)
+{
+    auto cfg = test_config();
+    cfg.max_connections = 1;
+    running_server s(cfg);
+    sse_client holder(s.port(), "/events");
+    for (auto const* target : {"/healthz", "/events", "/"}) {
+        BOOST_TEST_CONTEXT("HEAD " << target)
+        {
+            auto const all = exchange_all(s.port(), "HEAD " + std::string(target) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+            BOOST_TEST(all.starts_with("HTTP/1.1 503 "), all.substr(0, 80));
+            BOOST_TEST(after_first_head(all).empty());
+        }
+    }
+}
+
 BOOST_AUTO_TEST_CASE(keep_alive_serves_several_requests_on_one_connection)
 {
     running_server s(test_config());
@@ -172,6 +257,29 @@ BOOST_AUTO_TEST_CASE(sigterm_ends_open_streams_and_exits_zero)
     }
     BOOST_TEST(hints.size() > 100u);
     BOOST_TEST(p.output().find("stopped") != std::string::npos);
+}
+
+// Was a bug: an IPv6 listen address was logged as http://::1:PORT, not a URL.
+BOOST_AUTO_TEST_CASE(the_startup_line_writes_an_ipv6_address_in_brackets)
+{
+    child_process p({"--bind", "::1", "--port", "0", "--static-root", SSEHUB_SOURCE_DIR "/static", "--ticker-interval-ms",
+                     "0", "--stats-interval-ms", "0"});
+    auto const port = p.wait_for_port();
+    BOOST_TEST(p.output().find("listening on http://[::1]:" + std::to_string(port) + " ") != std::string::npos, p.output());
+    p.signal(SIGTERM);
+    BOOST_TEST(p.wait_exit(6s).value_or(-1) == 0);
+}
+
+// Was a bug: 0 was accepted and sent to clients as retry: 0 (reconnect at once, forever).
+BOOST_AUTO_TEST_CASE(a_zero_retry_or_body_limit_exits_2_naming_the_key)
+{
+    for (auto const* key : {"retry-ms", "overload-retry-ms", "max-body-bytes"}) {
+        child_process p({std::string("--") + key, "0"});
+        BOOST_TEST(p.wait_exit(5s).value_or(-1) == 2, key);
+        std::string name = key;
+        std::replace(name.begin(), name.end(), '-', '_');
+        BOOST_TEST(p.output().find(name) != std::string::npos, p.output());
+    }
 }
 
 BOOST_AUTO_TEST_CASE(bad_config_exits_2_naming_the_key)

@@ -334,9 +334,10 @@ std::uint16_t child_process::wait_for_port(std::chrono::milliseconds timeout)
         auto const out = output();
         auto const at = out.find("listening on http://");
         if (at != std::string::npos) {
-            auto const colon = out.find(':', at + 20);
-            auto const end = out.find(' ', colon);
-            if (colon != std::string::npos && end != std::string::npos)
+            // The port follows the host's last colon ("http://[::1]:8080").
+            auto const end = out.find(' ', at + 20);
+            auto const colon = end == std::string::npos ? end : out.rfind(':', end);
+            if (colon != std::string::npos && colon > at + 20)
                 return static_cast<std::uint16_t>(std::stoi(out.substr(colon + 1, end - colon - 1)));
         }
         std::this_thread::sleep_for(20ms);

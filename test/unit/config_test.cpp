@@ -193,6 +193,26 @@ BOOST_AUTO_TEST_CASE(an_out_of_range_port_is_an_error_naming_it)
     BOOST_TEST(c.port == 0);
 }
 
+// Was a bug: 0 was accepted for these, giving clients retry: 0 (reconnect at once, forever)
+// and a server that refuses every publish body.
+BOOST_AUTO_TEST_CASE(values_that_make_no_sense_are_errors_naming_the_key)
+{
+    for (std::string_view name : {"retry_ms", "overload_retry_ms", "max_body_bytes"}) {
+        for (std::string_view value : {"0", "1", "10"}) {
+            config c;
+            auto const msg = config_error_of([&] { ssehub::apply_text(c, key(name), std::string(value), "test"); });
+            BOOST_TEST(msg.find(name) != std::string::npos, name << "=" << value << " -> " << msg);
+        }
+    }
+    config c;
+    ssehub::apply_text(c, key("retry_ms"), "100", "test");
+    ssehub::apply_text(c, key("overload_retry_ms"), "1000", "test"); // Retry-After counts whole seconds
+    ssehub::apply_text(c, key("max_body_bytes"), "64", "test");    // room for the smallest publish
+    BOOST_TEST(c.retry_ms == 100);
+    BOOST_TEST(c.overload_retry_ms == 1000);
+    BOOST_TEST(c.max_body_bytes == 64);
+}
+
 BOOST_AUTO_TEST_CASE(every_integer_key_refuses_values_outside_its_range)
 {
     for (auto const& k : config_keys()) {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -65,6 +66,23 @@ BOOST_AUTO_TEST_CASE(anything_but_digits_is_rejected)
                                    "1.0"s, "1e3"s, "1,000"s, "abc"s, "\xEF\xBC\x91"s /* fullwidth 1 */, "1\0"s, "\0"s}) {
         BOOST_TEST(parse(text) == "rejected", "accepted [" << text << "]");
     }
+}
+
+// Was a bug: `?lastEventId=` (empty) got a history-lost while an empty header got a fresh stream.
+BOOST_AUTO_TEST_CASE(an_empty_requested_id_is_no_id_in_the_header_and_the_query)
+{
+    auto const requested = [](std::string_view header, std::optional<std::string_view> query) {
+        auto const id = sse::requested_last_event_id(header, query);
+        return id ? "[" + std::string(*id) + "]" : "none"s;
+    };
+    BOOST_TEST(requested("", std::nullopt) == "none");
+    BOOST_TEST(requested("", "") == "none");
+    BOOST_TEST(requested("", "7") == "[7]");
+    BOOST_TEST(requested("9", "7") == "[9]");
+    BOOST_TEST(requested("9", "") == "[9]");
+    BOOST_TEST(requested("9", std::nullopt) == "[9]");
+    // Not empty, not an id: still asked for, so the hub answers it with a history-lost.
+    BOOST_TEST(requested("", " ") == "[ ]");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

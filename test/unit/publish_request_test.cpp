@@ -137,6 +137,46 @@ BOOST_AUTO_TEST_CASE(other_data_is_sent_as_compact_json)
     BOOST_TEST(accepted(R"({"data":[1, 2]})")[0].payload == "[1,2]");
     BOOST_TEST(accepted(R"({"data":{}})")[0].payload == "{}");
     BOOST_TEST(accepted(R"({"data":{"s":"line\nbreak"}})")[0].payload == R"({"s":"line\nbreak"})");
+    BOOST_TEST(accepted(" {\"data\":[1]} \r\n")[0].payload == "[1]"); // white space around the body
+}
+
+// Was a bug: 1e400 went out as `data: Infinity` and 123456789012345678901234567890 as
+// 1.2345678901234568E29, neither what was published (the first not even JSON).
+BOOST_AUTO_TEST_CASE(numbers_a_double_or_64_bits_cannot_hold_are_refused_everywhere)
+{
+    for (std::string const& number : {"1e400"s, "-1e400"s, "1e309"s, "-1e309"s, "1.0e999"s, "18446744073709551616"s,
+                                      "-9223372036854775809"s, "123456789012345678901234567890"s}) {
+        BOOST_TEST_CONTEXT("number " << number)
+        {
+            check_refused_everywhere(R"({"data":)" + number + "}");
+            check_refused_everywhere(R"({"data":{"v":)" + number + "}}");
+            check_refused_everywhere(R"({"data":[1,{"a":[)" + number + "]}]}");
+            BOOST_TEST(refused(R"({"data":{"v":)" + number + "}}").find(number) != std::string::npos);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(numbers_at_the_edges_come_back_exactly)
+{
+    auto const payload = [](std::string const& number) {
+        return accepted(R"({"data":{"a":[)" + number + "]}}")[0].payload;
+    };
+    BOOST_TEST(payload("-9223372036854775808") == R"({"a":[-9223372036854775808]})"); // INT64_MIN
+    BOOST_TEST(payload("18446744073709551615") == R"({"a":[18446744073709551615]})"); // UINT64_MAX
+    BOOST_TEST(payload("9223372036854775807") == R"({"a":[9223372036854775807]})");
+    BOOST_TEST(boost::json::parse(payload("1e308")).at("a").at(0).as_double() == 1e308);
+    BOOST_TEST(boost::json::parse(payload("-1.7976931348623157e308")).at("a").at(0).as_double() == -1.7976931348623157e308);
+    BOOST_TEST(boost::json::parse(payload("5e-324")).at("a").at(0).as_double() == 5e-324);
+    // The nearest double, as JSON.parse reads it (Boost.JSON 1.81 alone gives the next one up).
+    BOOST_TEST(payload("2.2250738585072011e-308") == R"({"a":[2.225073858507201E-308]})");
+    BOOST_TEST(payload("-92233720368547.188750") == R"({"a":[-9.223372036854719E13]})");
+    // Below the smallest double a number is 0, as JSON.parse and every IEEE 754 reader make it.
+    BOOST_TEST(boost::json::parse(payload("1.5e-400")).at("a").at(0).as_double() == 0.0);
+    // Whatever is accepted goes out as JSON that parses back to the same value.
+    for (std::string const& number : {"0"s, "-0"s, "1.5"s, "1E2"s, "1e-7"s, "1e308"s, "2.5e-310"s, "1.5e-400"s}) {
+        auto const text = payload(number);
+        BOOST_TEST(boost::json::parse(text) == boost::json::parse(R"({"a":[)" + number + "]}"), number << " -> " << text);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(invalid_json_is_refused)
@@ -176,10 +216,12 @@ BOOST_AUTO_TEST_CASE(bad_topics_are_refused)
 
 BOOST_AUTO_TEST_CASE(bad_event_names_are_refused)
 {
-    for (std::string const& event :
-         {""s, "a\\rb"s, "a\\nb"s, "a\\r\\nb"s, "a\\u0000b"s, "\\u0000"s, "tab\\there"s, "a\\u007fb"s, std::string(129, 'e')})
+    for (std::string const& event : {""s, "a\\rb"s, "a\\nb"s, "a\\r\\nb"s, "a\\u0000b"s, "\\u0000"s, "tab\\there"s,
+                                     "a\\u007fb"s, "a\\u0085b"s, "\\u0080"s, "\\u009f"s, "a\xC2\x85"s + "b",
+                                     std::string(129, 'e')})
         check_refused_everywhere(R"({"event":")" + event + R"(","data":1})");
     accepted(R"({"event":")" + std::string(128, 'e') + R"(","data":1})");
+    BOOST_TEST(accepted(R"({"event":"a\u00a0b","data":1})")[0].event == "a\xC2\xA0"s + "b"); // after C1: not a control
 }
 
 BOOST_AUTO_TEST_CASE(the_ssehub_prefix_is_reserved)

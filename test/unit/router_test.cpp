@@ -211,6 +211,73 @@ BOOST_FIXTURE_TEST_CASE(if_none_match_with_the_etag_is_304, fixture)
     BOOST_TEST(res.body() == index_html);
 }
 
+// Was a bug: HEAD /metrics and every HEAD error answer (404, 405) carried their body, which a
+// keep-alive client then read as the next response.
+BOOST_FIXTURE_TEST_CASE(a_head_answer_has_the_get_answers_headers_and_no_body, fixture)
+{
+    for (std::string const& target : {"/"s, "/app.js"s, "/healthz"s, "/metrics"s, "/missing.txt"s, "/%2e%2e/x"s}) {
+        BOOST_TEST_CONTEXT("HEAD " << target)
+        {
+            auto const get = as_response(routes.route(make_request(http::verb::get, target)));
+            auto const head = as_response(routes.route(make_request(http::verb::head, target)));
+            BOOST_TEST(head.result_int() == get.result_int());
+            BOOST_TEST(head.body().empty());
+            BOOST_TEST(header(head, http::field::content_length) == std::to_string(get.body().size()));
+            BOOST_TEST(header(head, http::field::content_type) == header(get, http::field::content_type));
+        }
+    }
+    for (std::string const& target : {"/events"s, "/events?topic=a%20b"s, "/publish"s}) {
+        BOOST_TEST_CONTEXT("HEAD " << target)
+        {
+            auto const head = as_response(routes.route(make_request(http::verb::head, target)));
+            BOOST_TEST(head.result_int() == 405u);
+            BOOST_TEST(!header(head, http::field::allow).empty());
+            BOOST_TEST(head.body().empty());
+            BOOST_TEST(std::stoul(header(head, http::field::content_length)) > 0u); // the GET-style error's length
+        }
+    }
+}
+
+BOOST_FIXTURE_TEST_CASE(the_static_fast_path_sends_no_body_for_head, fixture)
+{
+    auto const head = routes.route_static(make_request(http::verb::head, "/app.js"));
+    BOOST_REQUIRE(head.has_value());
+    BOOST_TEST(!head->send_body);
+    BOOST_TEST(head->head().find("Content-Length: " + std::to_string(app_js.size()) + "\r\n") != std::string::npos);
+    auto const get = routes.route_static(make_request(http::verb::get, "/app.js"));
+    BOOST_REQUIRE(get.has_value());
+    BOOST_TEST(get->send_body);
+}
+
+// Was a bug: only a matching ETag gave 304; an If-Modified-Since at Last-Modified gave 200.
+BOOST_FIXTURE_TEST_CASE(if_modified_since_at_or_after_last_modified_is_304, fixture)
+{
+    auto const first = as_response(routes.route(make_request(http::verb::get, "/app.js")));
+    auto const last_modified = header(first, http::field::last_modified);
+    auto const seconds = ssehub::parse_http_date(last_modified);
+    BOOST_REQUIRE(seconds.has_value());
+    auto const status_for = [&](http::verb method, std::string const& ims, std::string const& inm = {}) {
+        auto req = make_request(method, "/app.js");
+        req.set(http::field::if_modified_since, ims);
+        if (!inm.empty())
+            req.set(http::field::if_none_match, inm);
+        auto const res = as_response(routes.route(req));
+        auto const fast = routes.route_static(req);
+        BOOST_REQUIRE(fast.has_value());
+        BOOST_TEST(fast->not_modified == (res.result_int() == 304u)); // the fast path agrees
+        return res.result_int();
+    };
+    for (auto method : {http::verb::get, http::verb::head}) {
+        BOOST_TEST(status_for(method, last_modified) == 304u);
+        BOOST_TEST(status_for(method, ssehub::http_date(*seconds + 3600)) == 304u);
+        BOOST_TEST(status_for(method, ssehub::http_date(*seconds - 1)) == 200u);
+        BOOST_TEST(status_for(method, "yesterday") == 200u); // not a date: ignored
+        // If-None-Match takes precedence (RFC 9110 13.1.3): a stale ETag wins over a fresh date.
+        BOOST_TEST(status_for(method, last_modified, "\"stale\"") == 200u);
+        BOOST_TEST(status_for(method, ssehub::http_date(*seconds - 1), header(first, http::field::etag)) == 304u);
+    }
+}
+
 BOOST_FIXTURE_TEST_CASE(unknown_paths_are_404_with_a_json_error, fixture)
 {
     for (std::string_view target : {"/missing.txt", "/../etc/passwd", "/%2e%2e/etc/passwd", "/nowhere/"}) {
@@ -320,6 +387,20 @@ BOOST_FIXTURE_TEST_CASE(events_takes_the_last_event_id_from_header_or_query, fix
         BOOST_REQUIRE(s.last_event_id.has_value());
         BOOST_TEST(*s.last_event_id == "42", target);
     }
+}
+
+// Was a bug: an empty query value was an id (so a history-lost), an empty header was none.
+BOOST_FIXTURE_TEST_CASE(events_with_an_empty_last_event_id_is_a_fresh_stream, fixture)
+{
+    for (std::string const& target : {"/events?lastEventId="s, "/events?last_event_id=&topic=a"s, "/events?lastEventId"s}) {
+        auto req = make_request(http::verb::get, target);
+        BOOST_TEST(!as_stream(routes.route(req)).last_event_id.has_value(), target);
+        req.set("Last-Event-ID", "");
+        BOOST_TEST(!as_stream(routes.route(req)).last_event_id.has_value(), target << " with an empty header");
+    }
+    auto req = make_request(http::verb::get, "/events?lastEventId=5");
+    req.set("Last-Event-ID", "");
+    BOOST_TEST(as_stream(routes.route(req)).last_event_id.value_or("none") == "5");
 }
 
 BOOST_FIXTURE_TEST_CASE(events_with_an_invalid_topic_is_400, fixture)

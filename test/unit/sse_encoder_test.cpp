@@ -213,6 +213,17 @@ BOOST_AUTO_TEST_CASE(invalid_event_names)
     BOOST_TEST(!sse::is_valid_event_name("x\x7f"));
 }
 
+// Was a bug: U+0085 (NEL) and the other C1 controls passed, although names are documented to
+// have no control characters.
+BOOST_AUTO_TEST_CASE(c1_control_characters_are_not_valid_in_event_names)
+{
+    for (int c = 0x80; c <= 0x9f; ++c)
+        BOOST_TEST(!sse::is_valid_event_name("x\xC2"s + static_cast<char>(c) + "y"), "U+00" << std::hex << c);
+    BOOST_TEST(sse::is_valid_event_name("x\xC2\xA0y"));       // U+00A0, no-break space: not a control
+    BOOST_TEST(sse::is_valid_event_name("\xC3\x85"));         // U+00C5
+    BOOST_TEST(sse::is_valid_event_name("\xE2\x80\x85"));     // U+2005: 0x85 as a continuation byte
+}
+
 BOOST_AUTO_TEST_CASE(encode_comment_is_one_comment_line)
 {
     BOOST_TEST(sse::encode_comment("hello") == ": hello\n\n");

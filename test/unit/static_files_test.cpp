@@ -314,4 +314,36 @@ BOOST_AUTO_TEST_CASE(http_date_does_not_depend_on_the_local_time_zone)
     }
 }
 
+BOOST_AUTO_TEST_CASE(parse_http_date_reads_what_http_date_writes)
+{
+    for (std::int64_t t : {0LL, 784111777LL, 951782400LL, 1790000000LL, 4102444799LL})
+        BOOST_TEST(ssehub::parse_http_date(http_date(t)).value_or(-1) == t, http_date(t));
+    for (std::string_view bad : {"", "yesterday", "Sun, 06 Nov 1994 08:49:37 UTC", "Sun, 06 Nov 1994 08:49:37 GMT ",
+                                 "Sun, 6 Nov 1994 08:49:37 GMT", "Sun, 31 Nov 1994 08:49:37 GMT",
+                                 "Sun, 06 Nob 1994 08:49:37 GMT", "Xyz, 06 Nov 1994 08:49:37 GMT",
+                                 "Sun, 06 Nov 1994 24:00:00 GMT", "Sun, 06 Nov 19x4 08:49:37 GMT",
+                                 "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994"})
+        BOOST_TEST(!ssehub::parse_http_date(bad).has_value(), bad);
+}
+
+BOOST_AUTO_TEST_CASE(is_not_modified_follows_rfc_9110_precedence)
+{
+    ssehub::static_file f;
+    f.etag = "\"1a-99\"";
+    f.last_modified_s = 784111777;
+    f.last_modified = http_date(f.last_modified_s);
+    auto const at = f.last_modified;
+    auto const later = http_date(f.last_modified_s + 1);
+    auto const earlier = http_date(f.last_modified_s - 1);
+    BOOST_TEST(!ssehub::is_not_modified(f, "", ""));
+    BOOST_TEST(ssehub::is_not_modified(f, "", at));
+    BOOST_TEST(ssehub::is_not_modified(f, "", later));
+    BOOST_TEST(!ssehub::is_not_modified(f, "", earlier));
+    BOOST_TEST(!ssehub::is_not_modified(f, "", "not a date"));
+    BOOST_TEST(ssehub::is_not_modified(f, f.etag, ""));
+    BOOST_TEST(ssehub::is_not_modified(f, "*", earlier));
+    BOOST_TEST(ssehub::is_not_modified(f, f.etag, earlier)); // If-None-Match decides...
+    BOOST_TEST(!ssehub::is_not_modified(f, "\"other\"", at)); // ...even against a current date
+}
+
 BOOST_AUTO_TEST_SUITE_END()

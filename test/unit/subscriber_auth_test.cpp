@@ -34,10 +34,26 @@ BOOST_AUTO_TEST_CASE(a_signed_token_grants_its_topics)
     BOOST_TEST(!g.allows("c"));
 }
 
-BOOST_AUTO_TEST_CASE(no_topics_claim_or_star_grants_every_topic)
+BOOST_AUTO_TEST_CASE(star_grants_every_topic)
 {
-    BOOST_TEST(grant_of(sign_subscriber_token(R"({"sub":"x"})", "s3cret")).all_topics);
-    BOOST_TEST(grant_of(sign_subscriber_token(R"({"topics":"*"})", "s3cret")).allows("anything"));
+    auto const g = grant_of(sign_subscriber_token(R"({"topics":"*"})", "s3cret"));
+    BOOST_TEST(g.all_topics);
+    BOOST_TEST(g.allows("anything"));
+}
+
+// Was a bug: a token signed with the secret but without a topics claim read every topic.
+BOOST_AUTO_TEST_CASE(a_missing_or_malformed_topics_claim_is_refused_with_the_reason)
+{
+    for (std::string const claims : {R"({})", R"({"sub":"x"})", R"({"exp":1900000000})", R"({"topics":null})",
+                                     R"({"topics":"a"})", R"({"topics":"**"})", R"({"topics":true})",
+                                     R"({"topics":{"a":1}})", R"({"topics":[1]})", R"({"topics":["*"]})",
+                                     R"({"topics":["a",null]})", R"({"Topics":"*"})"}) {
+        BOOST_TEST_CONTEXT("claims " << claims)
+        {
+            BOOST_TEST(refusal_of(sign_subscriber_token(claims, "s3cret")).find("topics claim") != std::string::npos);
+        }
+    }
+    BOOST_TEST(grant_of(sign_subscriber_token(R"({"topics":[]})", "s3cret")).topics.empty()); // valid, grants nothing
 }
 
 BOOST_AUTO_TEST_CASE(a_known_jwt_from_another_implementation_verifies)

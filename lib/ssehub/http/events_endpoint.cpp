@@ -4,6 +4,7 @@
 
 #include "ssehub/http/subscriber_auth.hpp"
 #include "ssehub/http/url.hpp"
+#include "ssehub/sse/last_event_id.hpp"
 #include "ssehub/sse/sse_encoder.hpp"
 
 #include <algorithm>
@@ -99,12 +100,11 @@ std::variant<response, events_route> router::open_stream(request const& req, std
             topics = grant.topics; // "every topic" means every topic the token allows
         }
     }
-    // The header wins: it is what the browser sends on its own reconnects, and it is newer
-    // than the query parameter that the page put on its first URL.
-    if (auto const header = req["Last-Event-ID"]; !header.empty())
-        last_id = std::string(header);
+    std::optional<std::string> resume;
+    if (auto const id = sse::requested_last_event_id(req["Last-Event-ID"], last_id))
+        resume = std::string(*id);
     auto const cors = cors_.header_lines(req);
-    return events_route{topic_filter(std::move(topics)), std::move(last_id),
+    return events_route{topic_filter(std::move(topics)), std::move(resume),
                         stream_preamble("ssehub stream open", static_cast<std::uint64_t>(ctx_.cfg.retry_ms), cors),
                         expires};
 }

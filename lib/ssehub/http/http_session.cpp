@@ -53,7 +53,7 @@ struct request_log {
 // Maps a failed read to the answer the client deserves; nullopt when there is no one to answer
 // (the peer left, or a timeout: Beast closes the socket when its deadline passes).
 // `target_too_long`: the request line's target alone already exceeds the URL limit.
-std::optional<response> answer_for_read_error(beast::error_code ec, bool target_too_long)
+std::optional<response> answer_for_read_error_unwrapped(beast::error_code ec, bool target_too_long)
 {
     if (ec == http::error::header_limit && target_too_long)
         return error_response(11, false, http::status::uri_too_long, "request target too long");
@@ -71,6 +71,15 @@ std::optional<response> answer_for_read_error(beast::error_code ec, bool target_
     return std::nullopt;
 }
 
+// `method`: the request's, when its request line was read (a HEAD answer has no body).
+std::optional<response> answer_for_read_error(beast::error_code ec, bool target_too_long, http::verb method)
+{
+    auto res = answer_for_read_error_unwrapped(ec, target_too_long);
+    if (res)
+        drop_body_for_head(method, *res);
+    return res;
+}
+
 // True when the target in a request line still in the buffer ("METHOD target VERSION",
 // perhaps incomplete) is longer than `limit`: the request is a long URL, not long headers.
 bool request_target_exceeds(beast::flat_buffer const& buffer, std::size_t limit)
@@ -83,6 +92,13 @@ bool request_target_exceeds(beast::flat_buffer const& buffer, std::size_t limit)
     auto const sp2 = line.find(' ', sp1 + 1);
     auto const target = line.substr(sp1 + 1, sp2 == std::string_view::npos ? std::string_view::npos : sp2 - sp1 - 1);
     return target.size() > limit;
+}
+
+// The method of a request line still in the buffer (unknown when there is none).
+http::verb request_method_in(beast::flat_buffer const& buffer)
+{
+    auto const data = beast::buffers_to_string(buffer.data());
+    return http::string_to_verb(std::string_view(data).substr(0, data.find(' ')));
 }
 
 // Lingering close: after refusing a request the client may still be sending its body. Reading
@@ -183,13 +199,14 @@ net::awaitable<void> answer_over_capacity(beast::tcp_stream& stream, request con
                                           request_log const& log)
 {
     auto const& cfg = env.cfg;
-    if (split_target(req.target()).path == "/events") {
+    if (req.method() == http::verb::get && split_target(req.target()).path == "/events") {
         auto const bytes = overload_preamble(cfg, env.routes.cors().header_lines(req));
         co_await net::async_write(stream, net::buffer(bytes), use_tuple);
         log.line(req.method_string(), req.target(), 200, bytes.size());
     } else {
         auto res = error_response(req.version(), false, http::status::service_unavailable, "server at capacity, retry later");
         res.set(http::field::retry_after, std::to_string(std::max<std::int64_t>(1, cfg.overload_retry_ms / 1000)));
+        drop_body_for_head(req.method(), res);
         co_await http::async_write(stream, res, use_tuple);
         log.line(req.method_string(), req.target(), 503, res.body().size());
     }
@@ -280,7 +297,8 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
             auto const url_limit = static_cast<std::size_t>(cfg.max_url_bytes);
             auto const target = parser.get().target();
             bool const target_too_long = target.empty() ? request_target_exceeds(buffer, url_limit) : target.size() > url_limit;
-            if (auto res = answer_for_read_error(ec, target_too_long)) {
+            auto const method = target.empty() ? request_method_in(buffer) : parser.get().method();
+            if (auto res = answer_for_read_error(ec, target_too_long, method)) {
                 co_await http::async_write(stream, *res, use_tuple);
                 log.line("-", "", res->result_int(), res->body().size());
                 co_await linger(stream);

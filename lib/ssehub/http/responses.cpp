@@ -40,4 +40,13 @@ response method_not_allowed(request const& req, std::string_view allow)
     return res;
 }
 
+void drop_body_for_head(http::verb method, response& res)
+{
+    if (method != http::verb::head)
+        return;
+    if (!res.has_content_length() && !res.body().empty())
+        res.content_length(res.body().size());
+    res.body().clear();
+}
+
 } // namespace ssehub

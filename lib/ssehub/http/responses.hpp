@@ -23,6 +23,10 @@ response json_response(request const& req, http::status status, std::string body
 // 405 naming the method refused and the ones allowed (also in the Allow header).
 response method_not_allowed(request const& req, std::string_view allow);
 
+// For a HEAD request: the answer keeps every header of the GET answer, Content-Length too, and
+// loses its body (RFC 9110 9.3.2); a body would be read as the next response on the connection.
+void drop_body_for_head(http::verb method, response& res);
+
 inline bool is_get_or_head(request const& req)
 {
     return req.method() == http::verb::get || req.method() == http::verb::head;

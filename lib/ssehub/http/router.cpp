@@ -17,6 +17,14 @@ router::router(router_context ctx)
 
 std::variant<response, events_route> router::route(request const& req)
 {
+    auto routed = dispatch(req);
+    if (auto* res = std::get_if<response>(&routed))
+        drop_body_for_head(req.method(), *res); // every route and every error alike
+    return routed;
+}
+
+std::variant<response, events_route> router::dispatch(request const& req)
+{
     auto const [path, query] = split_target(req.target());
     if (req.method() == http::verb::options && (path == "/events" || path == "/publish"))
         return cors_.preflight(req, path);
@@ -27,10 +35,7 @@ std::variant<response, events_route> router::route(request const& req)
     if (path == "/healthz") {
         if (!is_get_or_head(req))
             return method_not_allowed(req, "GET, HEAD");
-        auto res = json_response(req, http::status::ok, R"({"status":"ok"})");
-        if (req.method() == http::verb::head)
-            res.body().clear();
-        return res;
+        return json_response(req, http::status::ok, R"({"status":"ok"})");
     }
     if (path == "/metrics") {
         if (!is_get_or_head(req))
@@ -53,10 +58,9 @@ bool is_api_path(std::string_view path)
     return path == "/events" || path == "/publish" || path == "/healthz" || path == "/metrics";
 }
 
-bool matches_etag(request const& req, static_file const& file)
+bool matches_validators(request const& req, static_file const& file)
 {
-    auto const inm = req[http::field::if_none_match];
-    return !inm.empty() && (inm == "*" || inm.find(file.etag) != std::string_view::npos);
+    return is_not_modified(file, req[http::field::if_none_match], req[http::field::if_modified_since]);
 }
 
 } // namespace
@@ -69,7 +73,7 @@ std::optional<static_reply> router::route_static(request const& req)
     auto file = ctx_.files.find(path);
     if (!file)
         return std::nullopt;
-    bool const not_modified = matches_etag(req, *file);
+    bool const not_modified = matches_validators(req, *file);
     return static_reply{std::move(file), not_modified, !not_modified && req.method() == http::verb::get, req.keep_alive()};
 }
 
@@ -81,7 +85,7 @@ response router::serve_static(request const& req, std::string_view path)
     if (!file)
         return error_response(req, http::status::not_found, "no such file: " + std::string(path.substr(0, 200)));
 
-    bool const not_modified = matches_etag(req, *file);
+    bool const not_modified = matches_validators(req, *file);
     response res{not_modified ? http::status::not_modified : http::status::ok, req.version()};
     for (auto const& [name, value] : static_headers(*file))
         res.set(name, value);

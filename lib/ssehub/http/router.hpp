@@ -60,6 +60,7 @@ public:
     cors_policy const& cors() const { return cors_; }
 
 private:
+    std::variant<response, events_route> dispatch(request const& req);
     response serve_static(request const& req, std::string_view path);
     std::variant<response, events_route> open_stream(request const& req, std::string_view query);
     response publish(request const& req);

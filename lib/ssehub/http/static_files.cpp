@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <chrono>
 #include <ctime>
 #include <fstream>
 #include <sstream>
@@ -31,6 +32,44 @@ std::string http_date(std::int64_t unix_seconds)
     char buf[64];
     auto const n = std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
     return std::string(buf, n);
+}
+
+std::optional<std::int64_t> parse_http_date(std::string_view text)
+{
+    // "Sun, 06 Nov 1994 08:49:37 GMT": every field at a fixed place.
+    static constexpr std::string_view days = "SunMonTueWedThuFriSat";
+    static constexpr std::string_view months = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    if (text.size() != 29 || text.substr(3, 2) != ", " || text[7] != ' ' || text[11] != ' ' || text[16] != ' '
+        || text[19] != ':' || text[22] != ':' || text.substr(25) != " GMT")
+        return std::nullopt;
+    auto const day_name = days.find(text.substr(0, 3));
+    auto const month_at = months.find(text.substr(8, 3));
+    if (day_name == std::string_view::npos || day_name % 3 != 0 || month_at == std::string_view::npos || month_at % 3 != 0)
+        return std::nullopt;
+    auto const number = [&](std::size_t at, std::size_t len) -> int {
+        int v = 0;
+        for (auto c : text.substr(at, len)) {
+            if (c < '0' || c > '9')
+                return -1;
+            v = v * 10 + (c - '0');
+        }
+        return v;
+    };
+    int const day = number(5, 2), year = number(12, 4), hour = number(17, 2), minute = number(20, 2), second = number(23, 2);
+    std::chrono::year_month_day const date{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month_at / 3 + 1)},
+                                           std::chrono::day{static_cast<unsigned>(std::max(day, 0))}};
+    if (day < 1 || year < 0 || !date.ok() || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60)
+        return std::nullopt;
+    auto const days_since_epoch = std::chrono::sys_days(date).time_since_epoch().count();
+    return std::int64_t{days_since_epoch} * 86400 + hour * 3600 + minute * 60 + second;
+}
+
+bool is_not_modified(static_file const& f, std::string_view if_none_match, std::string_view if_modified_since)
+{
+    if (!if_none_match.empty())
+        return if_none_match == "*" || if_none_match.find(f.etag) != std::string_view::npos;
+    auto const since = parse_http_date(if_modified_since);
+    return since && *since >= f.last_modified_s;
 }
 
 std::vector<std::pair<std::string_view, std::string_view>> static_headers(static_file const& f)
@@ -133,7 +172,8 @@ std::shared_ptr<static_file const> static_files::load(std::string const& relativ
     std::ostringstream etag;
     etag << '"' << std::hex << f->size << '-' << f->mtime_ns << '"';
     f->etag = etag.str();
-    f->last_modified = http_date(st.st_mtim.tv_sec);
+    f->last_modified_s = st.st_mtim.tv_sec;
+    f->last_modified = http_date(f->last_modified_s);
     if (f->content.size() != f->size)
         return nullptr; // changed while being read: the next request tries again
     std::string headers;

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -17,6 +18,7 @@ struct static_file {
     std::string content_type;
     std::string etag;          // strong: size and modification time
     std::string last_modified; // IMF-fixdate
+    std::int64_t last_modified_s = 0; // the same, in seconds since the epoch
     // Response heads built once per file version (status line and header lines, without the
     // blank line), so serving the file does not format anything per request.
     std::string head_ok;           // 200 with Content-Length
@@ -50,6 +52,15 @@ private:
 
 // "Sun, 06 Nov 1994 08:49:37 GMT"
 std::string http_date(std::int64_t unix_seconds);
+
+// The seconds since the epoch of an IMF-fixdate as http_date writes it; nullopt for anything
+// else (the obsolete RFC 850 and asctime forms included: a client then gets the file again).
+std::optional<std::int64_t> parse_http_date(std::string_view text);
+
+// True when the client's copy of `f` is current (304): If-None-Match names its ETag (or is
+// "*"); without If-None-Match, If-Modified-Since is a date at or after its Last-Modified.
+// If-None-Match takes precedence when both are sent (RFC 9110 13.1.3).
+bool is_not_modified(static_file const& f, std::string_view if_none_match, std::string_view if_modified_since);
 
 // The headers every response for `f` carries (validators, type, caching, security).
 std::vector<std::pair<std::string_view, std::string_view>> static_headers(static_file const& f);

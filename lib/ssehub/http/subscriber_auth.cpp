@@ -99,7 +99,10 @@ std::variant<topic_grant, std::string> verify_subscriber_token(std::string_view 
         grant.expires_at = exp->to_number<double>(); // an open stream ends then too
     }
     auto const* topics = claims.if_contains("topics");
-    if (!topics || (topics->is_string() && topics->as_string() == "*")) {
+    // No claim grants nothing: a token minted for another purpose must not read every topic.
+    if (!topics)
+        return "the token has no topics claim (an array of topics, or \"*\" for every topic)";
+    if (topics->is_string() && topics->as_string() == "*") {
         grant.all_topics = true;
         return grant;
     }

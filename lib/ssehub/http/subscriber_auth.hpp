@@ -23,8 +23,8 @@ struct topic_grant {
 
 // Verifies `token` (header.payload.signature, base64url) against `secret` at time `now`
 // (seconds since the epoch): alg must be HS256, the signature must match (compared in constant
-// time), `exp` if present must be in the future, `topics` if present must be an array of
-// valid topic names ("*" or no `topics` claim: every topic). Returns the grant or the reason.
+// time), `exp` if present must be in the future, `topics` must be an array of valid topic
+// names or "*" (every topic); a token without it is refused. Returns the grant or the reason.
 std::variant<topic_grant, std::string> verify_subscriber_token(std::string_view token, std::string_view secret,
                                                                std::int64_t now);
 

@@ -16,4 +16,13 @@ std::optional<std::uint64_t> parse_last_event_id(std::string_view text)
     return value;
 }
 
+std::optional<std::string_view> requested_last_event_id(std::string_view header, std::optional<std::string_view> query)
+{
+    if (!header.empty())
+        return header;
+    if (query && !query->empty())
+        return query;
+    return std::nullopt;
+}
+
 } // namespace ssehub::sse

@@ -11,4 +11,10 @@ namespace ssehub::sse {
 // 20 digits, overflow) cannot be one of ours: nullopt, which the hub answers as "history lost".
 std::optional<std::uint64_t> parse_last_event_id(std::string_view text);
 
+// The id a client asks to resume after: the Last-Event-ID header when it has one (the browser
+// sends it on its own reconnects, so it is newer than a query parameter on the page's first
+// URL), else the query parameter's. An empty value in either is no id: a fresh stream, never a
+// history-lost.
+std::optional<std::string_view> requested_last_event_id(std::string_view header, std::optional<std::string_view> query);
+
 } // namespace ssehub::sse

@@ -8,9 +8,14 @@ bool is_valid_event_name(std::string_view name)
 {
     if (name.empty() || name.size() > 128)
         return false;
-    for (unsigned char c : name)
+    for (std::size_t i = 0; i < name.size(); ++i) {
+        auto const c = static_cast<unsigned char>(name[i]);
         if (c < 0x20 || c == 0x7f)
             return false;
+        // U+0080..U+009F are C2 80..C2 9F in UTF-8.
+        if (c == 0xc2 && i + 1 < name.size() && static_cast<unsigned char>(name[i + 1]) <= 0x9f)
+            return false;
+    }
     return true;
 }
 

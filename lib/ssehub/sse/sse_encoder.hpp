@@ -7,8 +7,9 @@
 
 namespace ssehub::sse {
 
-// True when `name` may go on an `event:` line: 1..128 bytes, no control character
-// (CR, LF and NUL would end the line early or be dropped by the client).
+// True when `name` may go on an `event:` line: 1..128 bytes, no control character: neither
+// C0 nor DEL (CR, LF and NUL would end the line early or be dropped by the client) nor, in
+// UTF-8, C1 (U+0080 to U+009F, such as NEL).
 bool is_valid_event_name(std::string_view name);
 
 // Appends `data: ` lines for `payload`, splitting on LF, CR and CRLF exactly as a client
