@@ -105,6 +105,7 @@ BOOST_AUTO_TEST_CASE(an_open_stream_ends_with_a_retry_hint_once_its_token_expire
     BOOST_TEST(kept[0].data == "before");
     BOOST_TEST(kept[1].data == "after");
     BOOST_TEST(!unaffected.wait_closed(100ms));
+}
 
 // Was a bug: a token signed with the secret but without a topics claim read every topic.
 BOOST_AUTO_TEST_CASE(a_token_without_a_topics_claim_reads_nothing)
