@@ -583,4 +583,42 @@ BOOST_AUTO_TEST_CASE(a_client_cut_before_its_first_event_resumes_exactly_from_th
     BOOST_TEST(!again.next_event(200ms)); // nothing more, nothing twice
 }
 
+// A surviving stream keeps what it still needed of the old window, including the frames of a
+// write in flight: its buffers point into them (ASan would see them freed).
+BOOST_AUTO_TEST_CASE(a_stream_that_survives_a_lag_mid_write_gets_every_event_of_its_topics_intact)
+{
+    auto cfg = test_config();
+    cfg.io_threads = 1;
+    cfg.publish_backlog = 0;
+    cfg.ring_events = 1000;
+    cfg.client_queue_bytes = 16 << 20; // it is behind, but within its bound
+    cfg.max_body_bytes = 16 << 20;
+    running_server s(cfg);
+    sse_client other(s.port(), "/events?topic=other");
+    int small = 64 * 1024;
+    ::setsockopt(other.fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    sse_client big(s.port(), "/events?topic=big"); // proves that the lag happened: it is cut
+    opening_position(other);
+    opening_position(big);
+    constexpr int count = 900; // about 7 MB: more than the socket buffers take (4 MB at most), so a write stays in flight
+    BOOST_REQUIRE_EQUAL(http_publish(s.port(), batch_body(0, count, "other", 8000), s.token()).status, 202);
+    auto& events = s.get().events();
+    auto const deadline = std::chrono::steady_clock::now() + 5s;
+    while (events.throttle().taken_by_all() < events.next_id() && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(1ms); // its io thread has taken them: they are in its window, not lost
+    BOOST_REQUIRE(events.throttle().taken_by_all() == events.next_id());
+    publish_back_to_back(s.port(), s.token(), batch_body(0, 600, "big"), batch_body(600, 600, "big"));
+    BOOST_REQUIRE_EQUAL(http_publish(s.port(), batch_body(count, 1, "other"), s.token()).status, 202);
+
+    auto const got = other.events(count + 1, 30s);
+    BOOST_REQUIRE_EQUAL(got.size(), static_cast<std::size_t>(count + 1));
+    bool intact = true;
+    for (int i = 0; i < count; ++i)
+        intact = intact && index_of(got[i]) == i && got[i].data.find(std::string(8000, 'x')) != std::string::npos;
+    BOOST_TEST(intact);
+    BOOST_TEST(index_of(got[count]) == count);
+    BOOST_TEST(big.wait_closed(5s));
+    BOOST_TEST(metric(s.port(), "ssehub_lag_disconnects_total") == 1u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
