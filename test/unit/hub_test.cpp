@@ -514,4 +514,16 @@ BOOST_AUTO_TEST_CASE(a_pull_after_a_drop_reports_the_topics_of_the_dropped_frame
     BOOST_TEST(!lost_at_3.lost_any(topics({"big"}), 3));
 }
 
+BOOST_AUTO_TEST_CASE(the_byte_limit_counts_each_id_line_across_a_power_of_ten)
+{
+    // Ids 8, 9, 10, 11: "id: 8\n" is 6 bytes, "id: 10\n" 7; each body is 18: 98 bytes in all.
+    for (std::size_t limit : {97u, 98u}) {
+        hub_options o = options(100, 8);
+        o.ring_bytes = limit;
+        hub h(o);
+        auto const r = h.publish(batch_of(4, "t", 10));
+        BOOST_TEST(std::holds_alternative<ssehub::publish_refusal>(r) == (limit == 97u), "ring_bytes " << limit);
+    }
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -6,6 +6,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include <cstdint>
 #include <stdexcept>
 
 namespace ssehub {
@@ -27,12 +28,20 @@ std::size_t decimal_digits(std::uint64_t n)
     return d;
 }
 
-// The bytes of frames ids [first, first + count) add for their "id: N\n" lines.
+// The bytes of frames ids [first, first + count) add for their "id: N\n" lines. Consecutive
+// ids change length only at powers of ten: O(digits), not O(count), under the hub's lock.
 std::size_t id_line_bytes(std::uint64_t first, std::size_t count)
 {
     std::size_t total = 0;
-    for (std::uint64_t id = first; id < first + count; ++id)
-        total += 5 + decimal_digits(id);
+    for (std::uint64_t id = first, end = first + count; id < end;) {
+        auto const digits = decimal_digits(id);
+        std::uint64_t power = 1;
+        for (std::size_t i = 0; i < digits && power <= UINT64_MAX / 10; ++i)
+            power *= 10;
+        auto const stop = (digits >= 20 || power > end) ? end : power;
+        total += static_cast<std::size_t>(stop - id) * (5 + digits);
+        id = stop;
+    }
     return total;
 }
 

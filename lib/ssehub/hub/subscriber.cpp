@@ -64,6 +64,7 @@ void subscriber::on_window_grew()
     if (closed_)
         return;
     if (cursor_ < shard_.window_first()) {
+        hub_counters::add(shard_.counters().lag_disconnects);
         close("lagged behind the ring");
         return;
     }
