@@ -59,7 +59,13 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
         return 0;
     }
     auto const& drafts = std::get<std::vector<ssehub::event_draft>>(parsed);
-    auto const ids = events.publish(drafts);
+    auto const published = events.publish(drafts);
+    if (auto const* refused = std::get_if<ssehub::publish_refusal>(&published)) {
+        if (refused->message.empty() || events.next_id() != 1)
+            std::abort(); // a refusal says why and publishes nothing
+        return 0;
+    }
+    auto const& ids = std::get<std::vector<std::uint64_t>>(published);
     if (ids.size() != drafts.size())
         std::abort();
     std::vector<ssehub::frame_ptr> frames;

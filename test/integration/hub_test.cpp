@@ -36,6 +36,33 @@ int index_of(sse::parsed_event const& e)
     return std::stoi(e.data.substr(at + 4));
 }
 
+// Reads the stream's opening: what a browser would resume from if cut right now.
+std::string opening_position(sse_client& c)
+{
+    auto const deadline = std::chrono::steady_clock::now() + 5s;
+    while (c.last_event_id().empty() && std::chrono::steady_clock::now() < deadline)
+        BOOST_REQUIRE(!c.next_event(50ms)); // no event: only the opening has been sent
+    return c.last_event_id();
+}
+
+// Two publishes written in one go to a one-thread server: its session handles both before the
+// thread's shard gets to pull, so with a small ring the shard finds frames dropped.
+void publish_back_to_back(std::uint16_t port, std::string const& token, std::string const& first, std::string const& second)
+{
+    auto const request = [&](std::string const& body, bool last) {
+        return "POST /publish HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
+            + "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size())
+            + (last ? "\r\nConnection: close" : "") + "\r\n\r\n" + body;
+    };
+    int const fd = connect_loopback(port);
+    send_all(fd, request(first, false) + request(second, true));
+    auto const answers = read_until_close(fd);
+    std::size_t accepted = 0;
+    for (auto at = answers.find("HTTP/1.1 202"); at != std::string::npos; at = answers.find("HTTP/1.1 202", at + 1))
+        ++accepted;
+    BOOST_REQUIRE_MESSAGE(accepted == 2, answers.substr(0, 300));
+}
+
 std::uint64_t metric(std::uint16_t port, std::string const& name)
 {
     auto const body = http_get(port, "/metrics").body;
@@ -198,7 +225,8 @@ BOOST_AUTO_TEST_CASE(too_old_or_foreign_ids_get_the_history_lost_event)
     auto cfg = test_config();
     cfg.ring_events = 5;
     running_server s(cfg);
-    BOOST_REQUIRE_EQUAL(http_publish(s.port(), batch_body(0, 20), s.token()).status, 202);
+    for (int b = 0; b < 4; ++b) // a batch fits the ring: 4 of 5 events
+        BOOST_REQUIRE_EQUAL(http_publish(s.port(), batch_body(b * 5, 5), s.token()).status, 202);
     auto const first_latest = s.get().events().next_id() - 1;
     for (auto const& id : {std::string("1"), std::to_string(first_latest - 10), std::string("abc"), std::string("-5"),
                            std::to_string(first_latest + 100), std::string(100, '9')}) {
@@ -528,6 +556,146 @@ BOOST_AUTO_TEST_CASE(over_max_connections_streams_are_told_to_retry_later)
             std::this_thread::sleep_for(20ms);
     }
     BOOST_TEST(served);
+}
+
+// Was a bug: with --ring-events 1000, one publish of 1001 events to "big" was accepted, and
+// then cut the streams on "big" and on "other" alike with 0 events ("lagged behind the ring").
+BOOST_AUTO_TEST_CASE(a_publish_larger_than_ring_events_is_refused_with_413_and_cuts_no_one)
+{
+    auto cfg = test_config();
+    cfg.ring_events = 1000;
+    running_server s(cfg);
+    sse_client big(s.port(), "/events?topic=big");
+    sse_client other(s.port(), "/events?topic=other");
+    opening_position(big);
+    opening_position(other);
+    auto const before = s.get().events().next_id();
+    auto const r = http_publish(s.port(), batch_body(0, 1001, "big"), s.token());
+    BOOST_TEST(r.status == 413);
+    BOOST_TEST(r.body.find("\"error\"") != std::string::npos, r.body);
+    BOOST_TEST(r.body.find("ring_events (1000)") != std::string::npos, r.body);
+    BOOST_TEST(s.get().events().next_id() == before); // nothing published
+
+    BOOST_REQUIRE_EQUAL(http_publish(s.port(), batch_body(1, 1000, "big"), s.token()).status, 202); // fits exactly
+    BOOST_REQUIRE_EQUAL(http_publish(s.port(), batch_body(5000, 1, "other"), s.token()).status, 202);
+    auto const got = big.events(1000, 10s);
+    BOOST_REQUIRE_EQUAL(got.size(), 1000u);
+    BOOST_TEST(index_of(got.front()) == 1);
+    BOOST_TEST(index_of(got.back()) == 1000);
+    auto const e = other.next_event();
+    BOOST_REQUIRE(e);
+    BOOST_TEST(index_of(*e) == 5000);
+    BOOST_TEST(metric(s.port(), "ssehub_lag_disconnects_total") == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_publish_larger_than_ring_bytes_is_refused_with_413)
+{
+    auto cfg = test_config();
+    cfg.ring_bytes = 1024;
+    running_server s(cfg);
+    auto const before = s.get().events().next_id();
+    auto const r = http_publish(s.port(), batch_body(0, 10, "t", 200), s.token()); // about 2.5 KB of frames
+    BOOST_TEST(r.status == 413);
+    BOOST_TEST(r.body.find("ring_bytes (1024)") != std::string::npos, r.body);
+    BOOST_TEST(s.get().events().next_id() == before);
+    BOOST_TEST(http_publish(s.port(), batch_body(0, 2, "t", 200), s.token()).status == 202);
+}
+
+// Was a bug: when the ring dropped frames before an io thread took them, every subscriber of
+// that thread was cut, also those that needed none of them; uncounted, and a client cut before
+// its first event reconnected without Last-Event-ID into a silent gap.
+BOOST_AUTO_TEST_CASE(a_lag_cuts_only_the_subscribers_whose_topics_lost_events)
+{
+    auto cfg = test_config();
+    cfg.io_threads = 1;      // the publishes and the shard share one thread
+    cfg.publish_backlog = 0; // nothing holds the first answer for the fan-out
+    cfg.ring_events = 1000;
+    running_server s(cfg);
+    sse_client big(s.port(), "/events?topic=big");
+    sse_client other(s.port(), "/events?topic=other");
+    sse_client every(s.port(), "/events");
+    auto const big_position = opening_position(big);
+    opening_position(other);
+    opening_position(every);
+
+    publish_back_to_back(s.port(), s.token(), batch_body(0, 600, "big"), batch_body(600, 600, "big")); // drops ids 1..200
+    BOOST_REQUIRE_EQUAL(http_publish(s.port(), batch_body(5000, 1, "other"), s.token()).status, 202);
+
+    auto const e = other.next_event();
+    BOOST_REQUIRE(e);
+    BOOST_TEST(index_of(*e) == 5000); // the only event of its topics, and it is still connected
+    BOOST_TEST(!other.wait_closed(200ms));
+    BOOST_TEST(big.wait_closed(5s));
+    BOOST_TEST(every.wait_closed(5s));
+    BOOST_TEST(metric(s.port(), "ssehub_lag_disconnects_total") == 2u);
+
+    // The cut stream resumes from the position its opening carried: events 1..200 are gone,
+    // and it says so instead of starting afresh.
+    sse_client again(s.port(), "/events?topic=big", "Last-Event-ID: " + big_position + "\r\n");
+    auto const lost = again.next_event();
+    BOOST_REQUIRE(lost);
+    BOOST_TEST(lost->type == std::string(history_lost_event));
+}
+
+// Was a bug: a stream carried no id before its first event, so a client cut before it came back
+// without Last-Event-ID and silently missed what was published meanwhile.
+BOOST_AUTO_TEST_CASE(a_client_cut_before_its_first_event_resumes_exactly_from_the_opening)
+{
+    running_server s(test_config());
+    BOOST_REQUIRE_EQUAL(http_publish(s.port(), batch_body(0, 3, "a"), s.token()).status, 202);
+    auto const latest = s.get().events().next_id() - 1;
+    std::string position;
+    {
+        sse_client c(s.port(), "/events?topic=a");
+        position = opening_position(c);
+    } // cut before any event
+    BOOST_TEST(position == std::to_string(latest));
+    BOOST_REQUIRE_EQUAL(http_publish(s.port(), R"([{"topic":"a","data":{"i":10}},{"topic":"b","data":{"i":11}},{"topic":"a","data":{"i":12}}])", s.token()).status, 202);
+    sse_client again(s.port(), "/events?topic=a", "Last-Event-ID: " + position + "\r\n");
+    auto const got = again.events(2, 5s);
+    BOOST_REQUIRE_EQUAL(got.size(), 2u);
+    BOOST_TEST(index_of(got[0]) == 10);
+    BOOST_TEST(index_of(got[1]) == 12);
+    BOOST_TEST(got[1].last_event_id == std::to_string(latest + 3));
+    BOOST_TEST(!again.next_event(200ms)); // nothing more, nothing twice
+}
+
+// A surviving stream keeps what it still needed of the old window, including the frames of a
+// write in flight: its buffers point into them (ASan would see them freed).
+BOOST_AUTO_TEST_CASE(a_stream_that_survives_a_lag_mid_write_gets_every_event_of_its_topics_intact)
+{
+    auto cfg = test_config();
+    cfg.io_threads = 1;
+    cfg.publish_backlog = 0;
+    cfg.ring_events = 1000;
+    cfg.client_queue_bytes = 16 << 20; // it is behind, but within its bound
+    cfg.max_body_bytes = 16 << 20;
+    running_server s(cfg);
+    sse_client other(s.port(), "/events?topic=other");
+    int small = 64 * 1024;
+    ::setsockopt(other.fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    sse_client big(s.port(), "/events?topic=big"); // proves that the lag happened: it is cut
+    opening_position(other);
+    opening_position(big);
+    constexpr int count = 900; // about 7 MB: more than the socket buffers take (4 MB at most), so a write stays in flight
+    BOOST_REQUIRE_EQUAL(http_publish(s.port(), batch_body(0, count, "other", 8000), s.token()).status, 202);
+    auto& events = s.get().events();
+    auto const deadline = std::chrono::steady_clock::now() + 5s;
+    while (events.throttle().taken_by_all() < events.next_id() && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(1ms); // its io thread has taken them: they are in its window, not lost
+    BOOST_REQUIRE(events.throttle().taken_by_all() == events.next_id());
+    publish_back_to_back(s.port(), s.token(), batch_body(0, 600, "big"), batch_body(600, 600, "big"));
+    BOOST_REQUIRE_EQUAL(http_publish(s.port(), batch_body(count, 1, "other"), s.token()).status, 202);
+
+    auto const got = other.events(count + 1, 30s);
+    BOOST_REQUIRE_EQUAL(got.size(), static_cast<std::size_t>(count + 1));
+    bool intact = true;
+    for (int i = 0; i < count; ++i)
+        intact = intact && index_of(got[i]) == i && got[i].data.find(std::string(8000, 'x')) != std::string::npos;
+    BOOST_TEST(intact);
+    BOOST_TEST(index_of(got[count]) == count);
+    BOOST_TEST(big.wait_closed(5s));
+    BOOST_TEST(metric(s.port(), "ssehub_lag_disconnects_total") == 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

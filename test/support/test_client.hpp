@@ -56,6 +56,7 @@ public:
     std::vector<sse::parsed_event> events(std::size_t n, std::chrono::milliseconds timeout = 10s);
     int comments() const { return comments_; }
     std::optional<std::uint64_t> retry() const { return parser_.retry(); }
+    std::string const& last_event_id() const { return parser_.last_event_id(); } // what a browser would resume from
     bool wait_closed(std::chrono::milliseconds timeout); // true when the server closed
     void close();
     int fd() const { return fd_; }

@@ -205,4 +205,15 @@ BOOST_AUTO_TEST_CASE(for_each_from_visits_oldest_first_and_clamps_to_first_id)
     BOOST_TEST(ids_from(ring, 1000).empty());
 }
 
+BOOST_AUTO_TEST_CASE(dropped_frames_are_noted_by_topic)
+{
+    event_ring ring(2, 1 << 20, 1);
+    ring.push(std::make_shared<frame const>(frame{1, "big", "x"}));
+    ring.push(std::make_shared<frame const>(frame{2, "other", "x"}));
+    ring.push(std::make_shared<frame const>(frame{3, "big", "x"})); // drops 1
+    BOOST_TEST(ring.evictions().lost_any(ssehub::topic_filter({"big"}), 1));
+    BOOST_TEST(!ring.evictions().lost_any(ssehub::topic_filter({"other"}), 1));
+    BOOST_TEST(!ring.evictions().lost_any(ssehub::topic_filter{}, 2));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -11,9 +11,11 @@
 #include <atomic>
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <thread>
+#include <variant>
 #include <vector>
 
 using ssehub::event_draft;
@@ -49,6 +51,18 @@ std::vector<std::uint64_t> ids_of(std::vector<frame_ptr> const& frames)
     for (auto const& f : frames)
         out.push_back(f->id);
     return out;
+}
+
+std::vector<std::uint64_t> published_ids(ssehub::publish_result const& r)
+{
+    if (auto const* refused = std::get_if<ssehub::publish_refusal>(&r))
+        BOOST_FAIL("refused: " + refused->message);
+    return std::get<std::vector<std::uint64_t>>(r);
+}
+
+std::vector<event_draft> batch_of(std::size_t n, std::string const& topic, std::size_t payload_bytes = 1)
+{
+    return std::vector<event_draft>(n, draft(topic, std::string(payload_bytes, 'x')));
 }
 
 // The single event a frame's bytes carry, read as a browser would.
@@ -107,7 +121,7 @@ BOOST_AUTO_TEST_CASE(publish_returns_consecutive_ids_from_first_id)
     BOOST_TEST(h.next_id() == 1000u);
     BOOST_TEST(h.publish(draft("a", "x")) == 1000u);
     std::vector<event_draft> const batch{draft("a", "1"), draft("b", "2"), draft("a", "3")};
-    BOOST_TEST(h.publish(batch) == id_range(1001, 1004), boost::test_tools::per_element());
+    BOOST_TEST(published_ids(h.publish(batch)) == id_range(1001, 1004), boost::test_tools::per_element());
     BOOST_TEST(h.publish(draft("a", "y")) == 1004u);
     BOOST_TEST(h.next_id() == 1005u);
 }
@@ -442,6 +456,74 @@ BOOST_AUTO_TEST_CASE(concurrent_publishers_get_consecutive_ids_in_ring_order)
                 && f->bytes.find("data: " + std::to_string(t) + ":" + std::to_string(i) + "\n") != std::string::npos;
         }
     BOOST_TEST(matches);
+}
+
+// Was a bug: a batch larger than the ring was accepted (202) and then dropped its own first
+// events before any io thread could take them, cutting every subscriber.
+BOOST_AUTO_TEST_CASE(a_batch_over_ring_events_is_refused_and_publishes_nothing)
+{
+    hub h(options(10));
+    int wakes = 0;
+    h.add_waker([&] { ++wakes; });
+    auto const r = h.publish(batch_of(11, "big"));
+    auto const* refused = std::get_if<ssehub::publish_refusal>(&r);
+    BOOST_REQUIRE(refused != nullptr);
+    BOOST_TEST(refused->message.find("ring_events (10)") != std::string::npos, refused->message);
+    BOOST_TEST(h.next_id() == 1u);
+    BOOST_TEST(wakes == 0);
+    BOOST_TEST(h.counters().events_published.load() == 0u);
+    BOOST_TEST(published_ids(h.publish(batch_of(10, "big"))) == id_range(1, 11), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(a_batch_whose_frames_exceed_ring_bytes_is_refused_and_consumes_no_id)
+{
+    hub_options o = options(100);
+    o.ring_bytes = 100;
+    hub h(o);
+    // "id: 1\n" (6) + "data: " (6) + 10 x + "\n\n" (2) = 24 bytes a frame: 4 fit, 5 do not.
+    BOOST_TEST(published_ids(h.publish(batch_of(4, "t", 10))) == id_range(1, 5), boost::test_tools::per_element());
+    auto const r = h.publish(batch_of(5, "t", 10));
+    auto const* refused = std::get_if<ssehub::publish_refusal>(&r);
+    BOOST_REQUIRE(refused != nullptr);
+    BOOST_TEST(refused->message.find("ring_bytes (100)") != std::string::npos, refused->message);
+    BOOST_TEST(h.next_id() == 5u);
+    std::vector<frame_ptr> out;
+    BOOST_TEST(h.pull(1, out) == 1u); // the accepted batch is all still there
+    BOOST_TEST(ids_of(out) == id_range(1, 5), boost::test_tools::per_element());
+    BOOST_CHECK_THROW(h.publish(draft("t", std::string(200, 'x'))), std::length_error);
+}
+
+BOOST_AUTO_TEST_CASE(a_pull_after_a_drop_reports_the_topics_of_the_dropped_frames)
+{
+    hub h(options(4));
+    for (auto const* topic : {"big", "big", "other", "big", "big", "big"})
+        h.publish(draft(topic, "x")); // the ring holds 3..6
+    std::vector<frame_ptr> out;
+    ssehub::eviction_record lost;
+    BOOST_TEST(h.pull(1, out, &lost) == 3u);
+    BOOST_TEST(lost.lost_any(topics({"big"}), 1));
+    BOOST_TEST(!lost.lost_any(topics({"other"}), 1)); // id 3 is still in the ring
+    BOOST_TEST(lost.lost_any(topic_filter{}, 1));
+
+    // A reader at 2 lost only id 2 (big); one at 3 lost nothing.
+    h.publish(draft("big", "7")); // drops id 3 (other)
+    out.clear();
+    ssehub::eviction_record lost_at_3;
+    BOOST_TEST(h.pull(3, out, &lost_at_3) == 4u);
+    BOOST_TEST(lost_at_3.lost_any(topics({"other"}), 3));
+    BOOST_TEST(!lost_at_3.lost_any(topics({"big"}), 3));
+}
+
+BOOST_AUTO_TEST_CASE(the_byte_limit_counts_each_id_line_across_a_power_of_ten)
+{
+    // Ids 8, 9, 10, 11: "id: 8\n" is 6 bytes, "id: 10\n" 7; each body is 18: 98 bytes in all.
+    for (std::size_t limit : {97u, 98u}) {
+        hub_options o = options(100, 8);
+        o.ring_bytes = limit;
+        hub h(o);
+        auto const r = h.publish(batch_of(4, "t", 10));
+        BOOST_TEST(std::holds_alternative<ssehub::publish_refusal>(r) == (limit == 97u), "ring_bytes " << limit);
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

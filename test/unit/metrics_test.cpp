@@ -83,6 +83,8 @@ struct two_shards {
         a.slow_disconnects = 1;
         b.slow_disconnects = 2;
         b.stalled_disconnects = 3;
+        a.lag_disconnects = 4;
+        b.lag_disconnects = 1;
         a.queue_high_water_bytes = 100;
         b.queue_high_water_bytes = 60;
     }
@@ -152,6 +154,8 @@ BOOST_AUTO_TEST_CASE(render_metrics_sums_across_shards)
     BOOST_TEST(sample(e, "ssehub_replays_total") == 2.0);
     BOOST_TEST(sample(e, "ssehub_resets_total") == 1.0);
     BOOST_TEST(sample(e, "ssehub_slow_disconnects_total") == 3.0);
+    BOOST_TEST(sample(e, "ssehub_lag_disconnects_total") == 5.0);
+    BOOST_TEST(e.types.at("ssehub_lag_disconnects_total") == "counter");
     BOOST_TEST(sample(e, "ssehub_queue_high_water_bytes") == 100.0);
     BOOST_TEST(sample(e, "ssehub_publish_waits_total") == 6.0);
     BOOST_TEST(sample(e, "ssehub_open_connections") == 9.0);

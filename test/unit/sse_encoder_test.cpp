@@ -279,4 +279,19 @@ BOOST_AUTO_TEST_CASE(normalize_line_breaks_gives_lf_as_the_client_sees_them)
     }
 }
 
+// The stream's opening carries its position this way: a client cut before its first event
+// still reconnects with a Last-Event-ID.
+BOOST_AUTO_TEST_CASE(a_position_sets_the_last_event_id_without_dispatching_an_event)
+{
+    BOOST_TEST(sse::encode_position(41) == "id: 41\n\n");
+    std::vector<sse::parsed_event> events;
+    sse::event_parser p([&](sse::parsed_event const& e) { events.push_back(e); });
+    p.feed(sse::encode_position(41));
+    BOOST_TEST(events.empty());
+    BOOST_TEST(p.last_event_id() == "41");
+    p.feed(sse::encode_frame(42, sse::encode_body("message", "x")));
+    BOOST_REQUIRE_EQUAL(events.size(), 1u);
+    BOOST_TEST(events[0].last_event_id == "42");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -127,9 +127,11 @@ response router::publish_unwrapped(request const& req)
     auto parsed = parse_publish_body(req.body(), limits);
     if (auto const* err = std::get_if<std::string>(&parsed))
         return error_response(req, http::status::bad_request, *err);
-    auto const ids = ctx_.events.publish(std::get<std::vector<event_draft>>(parsed));
+    auto published = ctx_.events.publish(std::get<std::vector<event_draft>>(parsed));
+    if (auto const* refused = std::get_if<publish_refusal>(&published))
+        return error_response(req, http::status::payload_too_large, refused->message);
     boost::json::array arr;
-    for (auto id : ids)
+    for (auto id : std::get<std::vector<std::uint64_t>>(published))
         arr.emplace_back(std::to_string(id));
     return json_response(req, http::status::accepted, boost::json::serialize(boost::json::object{{"ids", std::move(arr)}}));
 }

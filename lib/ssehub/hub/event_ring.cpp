@@ -22,6 +22,7 @@ void event_ring::push(frame_ptr f)
     ++next_id_;
     while (frames_.size() > max_events_ || (bytes_ > max_bytes_ && frames_.size() > 1)) {
         bytes_ -= frames_.front()->bytes.size();
+        evictions_.record(frames_.front()->topic, frames_.front()->id);
         frames_.pop_front();
     }
 }

@@ -1,6 +1,7 @@
 // The latest published frames, bounded in count and bytes, for Last-Event-ID replay.
 #pragma once
 
+#include "ssehub/hub/eviction_record.hpp"
 #include "ssehub/hub/frame.hpp"
 
 #include <algorithm>
@@ -16,7 +17,8 @@ public:
     event_ring(std::size_t max_events, std::size_t max_bytes, std::uint64_t first_id);
 
     // Appends the frame with id next_id(), then drops the oldest frames until both bounds hold
-    // (the newest frame always stays, even when it alone exceeds max_bytes).
+    // (the newest frame always stays, even when it alone exceeds max_bytes). What it drops is
+    // noted in evictions().
     void push(frame_ptr f);
 
     std::uint64_t first_id() const { return next_id_ - frames_.size(); }
@@ -36,8 +38,13 @@ public:
             f(at(id));
     }
 
+    // The topics of the frames dropped so far, for telling who missed what.
+    eviction_record& evictions() { return evictions_; }
+    eviction_record const& evictions() const { return evictions_; }
+
 private:
     std::deque<frame_ptr> frames_;
+    eviction_record evictions_;
     std::size_t max_events_;
     std::size_t max_bytes_;
     std::size_t bytes_ = 0;

@@ -6,6 +6,9 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include <cstdint>
+#include <stdexcept>
+
 namespace ssehub {
 
 hub::hub(hub_options options)
@@ -15,23 +18,65 @@ hub::hub(hub_options options)
 {
 }
 
-std::vector<std::uint64_t> hub::publish(std::span<event_draft const> drafts)
+namespace {
+
+std::size_t decimal_digits(std::uint64_t n)
 {
+    std::size_t d = 1;
+    for (; n >= 10; n /= 10)
+        ++d;
+    return d;
+}
+
+// The bytes of frames ids [first, first + count) add for their "id: N\n" lines. Consecutive
+// ids change length only at powers of ten: O(digits), not O(count), under the hub's lock.
+std::size_t id_line_bytes(std::uint64_t first, std::size_t count)
+{
+    std::size_t total = 0;
+    for (std::uint64_t id = first, end = first + count; id < end;) {
+        auto const digits = decimal_digits(id);
+        std::uint64_t power = 1;
+        for (std::size_t i = 0; i < digits && power <= UINT64_MAX / 10; ++i)
+            power *= 10;
+        auto const stop = (digits >= 20 || power > end) ? end : power;
+        total += static_cast<std::size_t>(stop - id) * (5 + digits);
+        id = stop;
+    }
+    return total;
+}
+
+} // namespace
+
+publish_result hub::publish(std::span<event_draft const> drafts)
+{
+    if (drafts.size() > options_.ring_events)
+        return publish_refusal{"a publish of " + std::to_string(drafts.size()) + " events exceeds ring_events ("
+                               + std::to_string(options_.ring_events) + "): publish them in smaller batches"};
     // The expensive part, splitting payloads into data lines, happens before taking the lock.
     std::vector<std::string> bodies;
     bodies.reserve(drafts.size());
-    for (auto const& d : drafts)
+    std::size_t body_bytes = 0;
+    for (auto const& d : drafts) {
         bodies.push_back(sse::encode_body(d.event, d.payload));
+        body_bytes += bodies.back().size();
+    }
 
     std::vector<std::uint64_t> ids;
     ids.reserve(drafts.size());
     {
         std::lock_guard lock(mutex_);
+        // The ids' lengths are known only here; a refusal consumes no id.
+        auto const bytes = body_bytes + id_line_bytes(ring_.next_id(), drafts.size());
+        if (bytes > options_.ring_bytes)
+            return publish_refusal{"a publish of " + std::to_string(bytes) + " encoded bytes exceeds ring_bytes ("
+                                   + std::to_string(options_.ring_bytes) + "): publish it in smaller batches"};
         for (std::size_t i = 0; i < drafts.size(); ++i) {
             auto const id = ring_.next_id();
             ring_.push(std::make_shared<frame const>(frame{id, drafts[i].topic, sse::encode_frame(id, bodies[i])}));
             ids.push_back(id);
         }
+        // Every shard has taken the frames below taken_by_all(): what they lost is below too.
+        ring_.evictions().forget_below(throttle_.taken_by_all());
     }
     hub_counters::add(counters_.events_published, drafts.size());
     for (auto const& wake : wakers_)
@@ -41,7 +86,10 @@ std::vector<std::uint64_t> hub::publish(std::span<event_draft const> drafts)
 
 std::uint64_t hub::publish(event_draft const& draft)
 {
-    return publish(std::span<event_draft const>(&draft, 1)).front();
+    auto result = publish(std::span<event_draft const>(&draft, 1));
+    if (auto const* refused = std::get_if<publish_refusal>(&result))
+        throw std::length_error(refused->message);
+    return std::get<std::vector<std::uint64_t>>(result).front();
 }
 
 void hub::add_waker(std::function<void()> waker)
@@ -93,11 +141,13 @@ frame_ptr hub::make_reset_frame(std::optional<std::uint64_t> requested) const
     return std::make_shared<frame const>(frame{id, std::string{}, sse::encode_frame(id, body)});
 }
 
-std::uint64_t hub::pull(std::uint64_t from, std::vector<frame_ptr>& out) const
+std::uint64_t hub::pull(std::uint64_t from, std::vector<frame_ptr>& out, eviction_record* lost) const
 {
     std::lock_guard lock(mutex_);
     auto const first = std::max(from, ring_.first_id());
     ring_.for_each_from(first, [&](frame_ptr const& f) { out.push_back(f); });
+    if (lost && first > from)
+        *lost = ring_.evictions().since(from);
     return std::min(first, ring_.next_id());
 }
 

@@ -12,7 +12,9 @@
 #include <mutex>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 namespace ssehub {
@@ -31,6 +33,15 @@ struct subscription_start {
     bool reset = false;            // history was lost: replay holds the control event
 };
 
+// Why a publish was refused, naming the limit: the batch cannot fit the ring, so accepting it
+// would drop its own first events before any subscriber could take or replay them.
+struct publish_refusal {
+    std::string message;
+};
+
+// The ids of the published events, in order, or why none was published.
+using publish_result = std::variant<std::vector<std::uint64_t>, publish_refusal>;
+
 // Event name of the control event a subscriber gets when its Last-Event-ID cannot be replayed.
 inline constexpr std::string_view history_lost_event = "ssehub.history-lost";
 
@@ -40,8 +51,10 @@ class hub {
 public:
     explicit hub(hub_options options);
 
-    // Publishes in order, with consecutive ids, and returns them. Drafts must be valid.
-    std::vector<std::uint64_t> publish(std::span<event_draft const> drafts);
+    // Publishes in order, with consecutive ids, and returns them; or publishes nothing when
+    // the batch exceeds ring_events or its frames ring_bytes. Drafts must be valid.
+    publish_result publish(std::span<event_draft const> drafts);
+    // For the server's own small events; throws std::length_error if it alone exceeds the ring.
     std::uint64_t publish(event_draft const& draft);
 
     // A waker is called after every publish, outside the lock. Add them all before publishing.
@@ -51,8 +64,10 @@ public:
     subscription_start subscribe(std::optional<std::string_view> last_event_id, topic_filter const& topics);
 
     // Appends every frame with id >= from to out and returns the id of the first one appended
-    // (or next_id() when none): greater than `from` when the ring already dropped frames.
-    std::uint64_t pull(std::uint64_t from, std::vector<frame_ptr>& out) const;
+    // (or next_id() when none): greater than `from` when the ring already dropped frames. Then
+    // `lost`, when given, gets the topics of the dropped frames with id >= from, taken in the
+    // same instant (a later drop would blur which ones the caller missed).
+    std::uint64_t pull(std::uint64_t from, std::vector<frame_ptr>& out, eviction_record* lost = nullptr) const;
 
     std::uint64_t next_id() const;
     std::uint64_t first_id() const { return options_.first_id; }

@@ -18,6 +18,7 @@ struct hub_counters {
     std::atomic<std::uint64_t> resets{0};           // history-lost control events sent
     std::atomic<std::uint64_t> slow_disconnects{0}; // cut for exceeding their queue bound
     std::atomic<std::uint64_t> stalled_disconnects{0}; // cut for a write stalled past write_timeout
+    std::atomic<std::uint64_t> lag_disconnects{0};  // cut because the ring dropped frames they needed
     std::atomic<std::uint64_t> queue_high_water_bytes{0};
     std::atomic<std::uint64_t> publish_waits{0};    // publish answers held for the fan-out (backlog)
 

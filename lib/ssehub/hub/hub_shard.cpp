@@ -60,6 +60,11 @@ bool hub_shard::subscribe(tcp::socket socket, topic_filter topics, std::optional
         return false;
     }
     auto start = hub_.subscribe(last_event_id, topics);
+    if (start.replay.empty() && start.live_from > 0)
+        // The stream's position from its first bytes: a client cut before its first event
+        // then still reconnects with a Last-Event-ID, to a replay or a history-lost event,
+        // never to a fresh stream that silently skips what came in between.
+        preamble += sse::encode_position(start.live_from - 1);
     auto s = std::make_shared<subscriber>(std::move(socket), *this, std::move(topics), std::move(start),
                                           std::move(preamble), std::move(slot), expires);
     s->slot = subscribers_.size();
@@ -147,24 +152,40 @@ void hub_shard::continue_pass()
 void hub_shard::pull()
 {
     pulled_.clear();
-    auto const first = hub_.pull(window_next(), pulled_);
-    if (first > window_next()) {
-        // The ring dropped frames this shard never saw (it was starved for a whole ring).
-        // Whoever still needed them is cut and will reconnect to a history-lost event; no one
-        // else can be writing from the old window, so it can go.
-        for (auto i = subscribers_.size(); i-- > 0;) {
-            if (i >= subscribers_.size())
-                continue;
-            auto s = subscribers_[i];
-            if (s->cursor() < first)
-                s->close("lagged behind the ring"); // closed now: its write may use the old window
-        }
-        window_.clear();
-        window_first_ = first;
-    }
+    auto const from = window_next();
+    auto const first = hub_.pull(from, pulled_, &lost_);
+    if (first > from)
+        leap_over_gap(first);
     for (auto& f : pulled_)
         window_.push_back(std::move(f));
     hub_.throttle().taken(throttle_index_, window_next());
+}
+
+void hub_shard::leap_over_gap(std::uint64_t first)
+{
+    // The ring dropped ids [window_next(), first) before this shard took them (its thread was
+    // starved while the ring turned over). Only a subscriber that needed one of them is cut:
+    // it reconnects from its last id to a replay or a history-lost event. The others keep
+    // their place; what they still need of the old window moves to their replay first.
+    auto const from = window_next();
+    for (auto i = subscribers_.size(); i-- > 0;) {
+        if (i >= subscribers_.size())
+            continue;
+        auto s = subscribers_[i];
+        if (s->cursor() >= first) // joined after the gap
+            continue;
+        if (lost_.lost_any(s->topics(), std::max(s->cursor(), from))) {
+            hub_counters::add(counters_.lag_disconnects);
+            // Closed now: its write in flight may point into the old window.
+            s->close("lagged behind the ring: events of its topics were dropped before its io thread took them");
+        } else {
+            s->leap_to(first);
+        }
+    }
+    window_.clear();
+    window_first_ = first;
+    lost_ = eviction_record{};
+    pass_min_cursor_ = std::max(pass_min_cursor_, first); // every cursor left is at first or later
 }
 
 void hub_shard::trim_window()

@@ -69,6 +69,7 @@ public:
     std::uint64_t window_first() const { return window_first_; }
     std::uint64_t window_next() const { return window_first_ + window_.size(); }
     frame const& window_at(std::uint64_t id) const { return *window_[id - window_first_]; }
+    frame_ptr const& window_frame(std::uint64_t id) const { return window_[id - window_first_]; }
     void remove(subscriber& s);
     delivery_options const& options() const { return options_; }
     hub_counters& counters() { return counters_; }
@@ -83,6 +84,7 @@ private:
     void drain();          // starts a fan-out pass
     void continue_pass();  // one turn of the pass in progress
     void pull();           // appends newly published frames to the window
+    void leap_over_gap(std::uint64_t first); // the ring dropped ids below `first` before the pull
     void trim_window();
     void arm_sweep();
     void sweep();
@@ -95,6 +97,7 @@ private:
     std::uint64_t window_first_;
     std::vector<std::shared_ptr<subscriber>> subscribers_;
     std::vector<frame_ptr> pulled_; // reused by drain()
+    eviction_record lost_;          // what the ring dropped before a pull could take it
     std::vector<net::const_buffer> scratch_; // reused by every subscriber's direct write
     std::chrono::steady_clock::time_point now_ = std::chrono::steady_clock::now();
     std::chrono::steady_clock::time_point last_drain_{};   // start of the last pass

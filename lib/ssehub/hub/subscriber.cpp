@@ -70,6 +70,7 @@ void subscriber::on_window_grew()
     if (closed_)
         return;
     if (cursor_ < shard_.window_first()) {
+        hub_counters::add(shard_.counters().lag_disconnects);
         close("lagged behind the ring");
         return;
     }
@@ -133,6 +134,28 @@ void subscriber::finish(std::string last_words)
     head_ = std::move(last_words);
     if (!writing_)
         write_more();
+}
+
+void subscriber::leap_to(std::uint64_t first)
+{
+    // Its frames not yet written, and those of a write in flight (whose buffers point into
+    // them), move from the old window to replay_: that keeps them alive, and they go first.
+    // A batch in flight is [replay_pos_, + batch_replay_) then its window frames: in kept, it
+    // stays the front.
+    std::vector<frame_ptr> kept(replay_.begin() + static_cast<std::ptrdiff_t>(replay_pos_), replay_.end());
+    for (auto id = std::max(cursor_, shard_.window_first()); id < shard_.window_next(); ++id)
+        if (auto const& f = shard_.window_frame(id); topics_.matches(f->topic))
+            kept.push_back(f);
+    replay_ = std::move(kept);
+    replay_pos_ = 0;
+    if (writing_) {
+        batch_replay_ += batch_frames_;
+        batch_frames_ = 0;
+        batch_bytes_ = 0;
+        batch_end_ = first;
+    }
+    cursor_ = accounted_ = first;
+    pending_bytes_ = pending_frames_ = 0; // what was waiting is in replay_ now
 }
 
 bool subscriber::gather(std::vector<net::const_buffer>& out)

@@ -33,8 +33,12 @@ public:
     void on_sweep(clock::time_point now);
     void finish(std::string last_words); // graceful end: last_words, then close
     void close(char const* why);         // immediate end (what the kernel holds still goes out)
+    // The shard replaces its window by frames from `first` on, and this stream needed none of
+    // the frames the ring dropped in between: it keeps what it still needs of the old window.
+    void leap_to(std::uint64_t first);
 
     std::uint64_t cursor() const { return cursor_; }
+    topic_filter const& topics() const { return topics_; }
     std::size_t slot = 0; // index in the shard's list, kept by the shard
 
 private:

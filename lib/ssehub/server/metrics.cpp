@@ -19,6 +19,7 @@ void add_total(counter_totals& t, hub_counters const& c)
     t.resets += get(c.resets);
     t.slow += get(c.slow_disconnects);
     t.stalled += get(c.stalled_disconnects);
+    t.lagged += get(c.lag_disconnects);
     t.high_water = std::max(t.high_water, get(c.queue_high_water_bytes));
     t.publish_waits += get(c.publish_waits);
 }
@@ -53,6 +54,7 @@ std::string render_metrics(metrics_input const& in)
     metric(out, "ssehub_resets_total", "counter", "History-lost control events sent.", t.resets);
     metric(out, "ssehub_slow_disconnects_total", "counter", "Streams cut for exceeding their queue bound.", t.slow);
     metric(out, "ssehub_stalled_disconnects_total", "counter", "Streams cut for a write stalled past write_timeout.", t.stalled);
+    metric(out, "ssehub_lag_disconnects_total", "counter", "Streams cut because the ring dropped events of their topics before their io thread took them.", t.lagged);
     metric(out, "ssehub_publish_waits_total", "counter", "Publish answers held until the fan-out caught up (publish_backlog).", t.publish_waits);
     metric(out, "ssehub_queue_high_water_bytes", "gauge", "Largest per-subscriber queue seen, bytes.", t.high_water);
     metric(out, "ssehub_open_connections", "gauge", "Open connections (HTTP and streams).", in.open_connections);

@@ -25,7 +25,7 @@ std::string render_metrics(metrics_input const& in);
 struct counter_totals {
     std::int64_t subscribers = 0;
     std::uint64_t subscribers_total = 0, published = 0, delivered = 0, bytes = 0, replays = 0, replayed_frames = 0,
-                  resets = 0, slow = 0, stalled = 0, high_water = 0, publish_waits = 0;
+                  resets = 0, slow = 0, stalled = 0, lagged = 0, high_water = 0, publish_waits = 0;
 };
 counter_totals sum_counters(hub_counters const& hub, std::span<hub_counters const* const> shards);
 

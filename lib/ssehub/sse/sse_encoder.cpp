@@ -77,6 +77,11 @@ std::string encode_frame(std::uint64_t id, std::string_view body)
     return out;
 }
 
+std::string encode_position(std::uint64_t id)
+{
+    return "id: " + std::to_string(id) + "\n\n";
+}
+
 std::string encode_comment(std::string_view text)
 {
     std::string out = ": ";

@@ -27,6 +27,10 @@ std::string encode_body(std::string_view event, std::string_view payload);
 // A complete frame: `id:` line followed by `body` from encode_body.
 std::string encode_frame(std::uint64_t id, std::string_view body);
 
+// `id: N\n\n`: sets the client's last event id without dispatching an event (WHATWG: a block
+// with no data line dispatches nothing), so a stream carries a position before its first event.
+std::string encode_position(std::uint64_t id);
+
 // `: text\n\n` after removing any line break from text.
 std::string encode_comment(std::string_view text);
 
