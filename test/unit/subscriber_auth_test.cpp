@@ -68,8 +68,8 @@ BOOST_AUTO_TEST_CASE(a_known_jwt_from_another_implementation_verifies)
 
 BOOST_AUTO_TEST_CASE(the_grant_carries_the_tokens_expiry_for_the_open_stream)
 {
-    BOOST_TEST(grant_of(sign_subscriber_token(R"({"exp":1900000000})", "s3cret")).expires_at.value_or(0) == 1900000000.0);
-    BOOST_TEST(grant_of(sign_subscriber_token(R"({"exp":1800000000.5})", "s3cret")).expires_at.value_or(0) == 1800000000.5);
+    BOOST_TEST(grant_of(sign_subscriber_token(R"({"topics":"*","exp":1900000000})", "s3cret")).expires_at.value_or(0) == 1900000000.0);
+    BOOST_TEST(grant_of(sign_subscriber_token(R"({"topics":["a"],"exp":1800000000.5})", "s3cret")).expires_at.value_or(0) == 1800000000.5);
     BOOST_TEST(!grant_of(sign_subscriber_token(R"({"topics":"*"})", "s3cret")).expires_at);
 }
 
