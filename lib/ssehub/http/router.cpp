@@ -7,6 +7,8 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include <algorithm>
+
 namespace ssehub {
 
 router::router(router_context ctx)
@@ -123,9 +125,17 @@ response router::publish_unwrapped(request const& req)
     auto parsed = parse_publish_body(req.body(), limits);
     if (auto const* err = std::get_if<std::string>(&parsed))
         return error_response(req, http::status::bad_request, *err);
-    auto const ids = ctx_.events.publish(std::get<std::vector<event_draft>>(parsed));
+    auto const ids = ctx_.events.try_publish(std::get<std::vector<event_draft>>(parsed));
+    if (!ids) {
+        // Shutting down: nothing was published. The publisher retries against the next
+        // instance (or this one restarted) instead of taking a dropped connection for a maybe.
+        auto res = error_response(req, http::status::service_unavailable, "server shutting down, nothing published");
+        res.set(http::field::retry_after, std::to_string(std::max<std::int64_t>(1, ctx_.cfg.retry_ms / 1000)));
+        res.keep_alive(false);
+        return res;
+    }
     boost::json::array arr;
-    for (auto id : ids)
+    for (auto id : *ids)
         arr.emplace_back(std::to_string(id));
     return json_response(req, http::status::accepted, boost::json::serialize(boost::json::object{{"ids", std::move(arr)}}));
 }

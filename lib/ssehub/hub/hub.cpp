@@ -15,7 +15,7 @@ hub::hub(hub_options options)
 {
 }
 
-std::vector<std::uint64_t> hub::publish(std::span<event_draft const> drafts)
+std::optional<std::vector<std::uint64_t>> hub::try_publish(std::span<event_draft const> drafts)
 {
     // The expensive part, splitting payloads into data lines, happens before taking the lock.
     std::vector<std::string> bodies;
@@ -27,6 +27,8 @@ std::vector<std::uint64_t> hub::publish(std::span<event_draft const> drafts)
     ids.reserve(drafts.size());
     {
         std::lock_guard lock(mutex_);
+        if (closed_)
+            return std::nullopt;
         for (std::size_t i = 0; i < drafts.size(); ++i) {
             auto const id = ring_.next_id();
             ring_.push(std::make_shared<frame const>(frame{id, drafts[i].topic, sse::encode_frame(id, bodies[i])}));
@@ -39,9 +41,21 @@ std::vector<std::uint64_t> hub::publish(std::span<event_draft const> drafts)
     return ids;
 }
 
+std::vector<std::uint64_t> hub::publish(std::span<event_draft const> drafts)
+{
+    return try_publish(drafts).value_or(std::vector<std::uint64_t>{});
+}
+
 std::uint64_t hub::publish(event_draft const& draft)
 {
-    return publish(std::span<event_draft const>(&draft, 1)).front();
+    auto const ids = publish(std::span<event_draft const>(&draft, 1));
+    return ids.empty() ? 0 : ids.front();
+}
+
+void hub::close_publishing()
+{
+    std::lock_guard lock(mutex_);
+    closed_ = true;
 }
 
 void hub::add_waker(std::function<void()> waker)

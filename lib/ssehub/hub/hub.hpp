@@ -40,9 +40,16 @@ class hub {
 public:
     explicit hub(hub_options options);
 
-    // Publishes in order, with consecutive ids, and returns them. Drafts must be valid.
+    // Publishes in order, with consecutive ids, and returns them; nullopt (nothing published)
+    // once close_publishing() was called. Drafts must be valid.
+    std::optional<std::vector<std::uint64_t>> try_publish(std::span<event_draft const> drafts);
+    // The same for callers that stop before the hub closes: no ids (or 0) once it is closed.
     std::vector<std::uint64_t> publish(std::span<event_draft const> drafts);
     std::uint64_t publish(event_draft const& draft);
+
+    // Shutdown: every later publish is refused. A publish that returned ids before is in the
+    // ring, so a shard that pulls after this call holds every event ever acknowledged.
+    void close_publishing();
 
     // A waker is called after every publish, outside the lock. Add them all before publishing.
     void add_waker(std::function<void()> waker);
@@ -67,6 +74,7 @@ private:
     mutable std::mutex mutex_;
     event_ring ring_;
     std::vector<std::function<void()>> wakers_;
+    bool closed_ = false; // under mutex_
     hub_counters counters_;
     publish_throttle throttle_;
 };
