@@ -165,6 +165,9 @@ struct server::impl {
     void begin_shutdown()
     {
         spdlog::info("shutting down: closing the listener and {} open connections", limit.open());
+        // First nothing more is published (POST /publish gets 503, the ticker and stats are
+        // refused too); then each shard delivers everything acknowledged before its last words.
+        events.close_publishing();
         net::post(*contexts[0], [this] {
             boost::system::error_code ec;
             acceptor.close(ec);
