@@ -1,5 +1,5 @@
 // Graceful shutdown and signals, against the ssehub binary: what was acknowledged is delivered
-// before the last words, what comes after is refused.
+// before the last words, what comes after is refused, SIGHUP reloads without dropping a stream.
 #include "support/test_client.hpp"
 
 #include <boost/json/parse.hpp>
@@ -184,6 +184,42 @@ BOOST_AUTO_TEST_CASE(a_publish_still_being_read_when_shutdown_begins_gets_503_an
     BOOST_TEST(read_until_close(idle).empty());
     BOOST_TEST(p.wait_exit(10s).value_or(-1) == 0);
     BOOST_TEST(!stream.next_event(1s)); // nothing was published
+    BOOST_TEST(stream.wait_closed(1s));
+    BOOST_TEST(stream.retry().value_or(0) >= 3000u);
+}
+
+// Was a bug: SIGHUP ended the process through its default action, with no log line, no
+// retry: hint and every stream dropped. It now reloads the static files and touches nothing else.
+BOOST_AUTO_TEST_CASE(sighup_reloads_the_static_files_and_keeps_every_stream_open)
+{
+    std::string tmpl = (fs::temp_directory_path() / "ssehub-hup-XXXXXX").string();
+    BOOST_REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
+    fs::path const root = tmpl;
+    struct remover { fs::path p; ~remover() { std::error_code ec; fs::remove_all(p, ec); } } cleanup{root};
+    auto const page = root / "page.txt";
+    std::ofstream(page, std::ios::binary) << "old!";
+
+    child_process p(server_args(root.string()));
+    auto const port = p.wait_for_port();
+    BOOST_TEST(http_get(port, "/page.txt").body == "old!");
+    sse_client stream(port, "/events");
+    // An edit the per-request check cannot see: same size, same inode, the time put back.
+    auto const mtime = fs::last_write_time(page);
+    std::ofstream(page, std::ios::binary | std::ios::trunc) << "new!";
+    fs::last_write_time(page, mtime);
+    BOOST_TEST(http_get(port, "/page.txt").body == "old!");
+
+    p.signal(SIGHUP);
+    BOOST_REQUIRE(wait_for_output(p, "SIGHUP received"));
+    BOOST_TEST(!p.wait_exit(200ms).has_value()); // still running
+    BOOST_TEST(http_get(port, "/page.txt").body == "new!");
+    BOOST_TEST(http_publish(port, R"({"data":"after the hangup"})", "t").status == 202);
+    auto const e = stream.next_event(5s);
+    BOOST_REQUIRE(e.has_value());
+    BOOST_TEST(e->data == "after the hangup");
+
+    p.signal(SIGTERM); // and the usual graceful end still follows
+    BOOST_TEST(p.wait_exit(10s).value_or(-1) == 0);
     BOOST_TEST(stream.wait_closed(1s));
     BOOST_TEST(stream.retry().value_or(0) >= 3000u);
 }

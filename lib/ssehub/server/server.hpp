@@ -21,7 +21,8 @@ public:
     explicit server(config cfg);
     ~server();
 
-    // Runs the io threads; with handle_signals, SIGINT and SIGTERM call stop().
+    // Runs the io threads; with handle_signals, SIGINT and SIGTERM call stop() and SIGHUP
+    // reloads the static files (streams and connections stay open).
     void run(bool handle_signals = true);
 
     // Thread-safe and idempotent.
