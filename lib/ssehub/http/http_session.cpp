@@ -286,8 +286,11 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
             stream.expires_after(request_timeout);
         else if (buffer.size() == 0)
             stream.expires_after(idle_timeout);
-        if (buffer.size() == 0 && co_await wait_for_request(stream, buffer, env.sessions, first))
-            co_return;
+        if (buffer.size() == 0) {
+            auto const wec = co_await wait_for_request(stream, buffer, env.sessions, first);
+            if (wec)
+                co_return;
+        }
         if (!first)
             stream.expires_after(request_timeout);
         first = false;
