@@ -126,6 +126,23 @@ BOOST_AUTO_TEST_CASE(publish_returns_consecutive_ids_from_first_id)
     BOOST_TEST(h.next_id() == 1005u);
 }
 
+BOOST_AUTO_TEST_CASE(after_close_publishing_every_publish_is_refused_and_the_ring_keeps_what_came_before)
+{
+    hub h(options(100, 1));
+    std::vector<event_draft> const batch{draft("a", "1"), draft("b", "2")};
+    BOOST_TEST(published_ids(h.publish(batch)) == id_range(1, 3), boost::test_tools::per_element());
+    h.close_publishing();
+    auto const refused = h.publish(batch);
+    BOOST_REQUIRE(std::holds_alternative<publish_refusal>(refused));
+    BOOST_TEST((std::get<publish_refusal>(refused).why == publish_refusal::cause::closed));
+    BOOST_TEST(h.publish(draft("a", "x")) == 0u); // never a real id
+    BOOST_TEST(h.next_id() == 3u);
+    // What was acknowledged before the close is still there for the shards' last pull.
+    std::vector<frame_ptr> pulled;
+    BOOST_TEST(h.pull(1, pulled) == 1u);
+    BOOST_TEST(pulled.size() == 2u);
+}
+
 BOOST_AUTO_TEST_CASE(default_options_start_at_id_1)
 {
     hub h(hub_options{});

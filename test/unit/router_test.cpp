@@ -517,6 +517,19 @@ BOOST_FIXTURE_TEST_CASE(publish_with_a_bad_body_is_400_and_publishes_nothing, fi
     BOOST_TEST(events.next_id() == before);
 }
 
+BOOST_FIXTURE_TEST_CASE(publish_during_shutdown_is_503_with_retry_after_and_publishes_nothing, fixture)
+{
+    events.publish(ssehub::event_draft{"t", "message", "earlier"});
+    auto const before = events.next_id();
+    events.close_publishing();
+    auto const res = as_response(routes.route(publish_request(R"([{"data":"x"},{"data":"y"}])")));
+    BOOST_TEST(res.result_int() == 503u);
+    check_json_error(res);
+    BOOST_TEST(header(res, http::field::retry_after) == "2"); // cfg.retry_ms 2500, in whole seconds
+    BOOST_TEST(!res.keep_alive());
+    BOOST_TEST(events.next_id() == before);
+}
+
 BOOST_FIXTURE_TEST_CASE(publish_returns_202_with_the_ids_as_strings, fixture)
 {
     events.publish(ssehub::event_draft{"t", "message", "earlier"});

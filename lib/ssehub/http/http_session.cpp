@@ -134,6 +134,29 @@ bool would_block(beast::error_code ec)
     return ec == net::error::would_block || ec == net::error::try_again;
 }
 
+// Waits for the first bytes of a request into `buffer`. Only meanwhile is the connection idle
+// and closed by a shutdown (the registry); a request that has begun is read and answered.
+// `try_now`: the bytes may be there already (a new connection), so read before waiting.
+net::awaitable<beast::error_code> wait_for_request(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                                   session_registry& sessions, bool try_now)
+{
+    beast::error_code ec;
+    if (try_now) {
+        auto const n = stream.socket().read_some(buffer.prepare(4096), ec);
+        if (!would_block(ec)) {
+            if (!ec)
+                buffer.commit(n);
+            co_return ec;
+        }
+    }
+    sessions.add(stream.socket());
+    auto [aec, n] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
+    sessions.remove(stream.socket());
+    if (!aec)
+        buffer.commit(n);
+    co_return aec;
+}
+
 // Reads one request, head then body, under the configured limits. What is already in the buffer
 // or the socket is parsed in place; only a wait for more goes through the io_context. The error
 // says what went wrong: header_limit also stands for a target over max_url_bytes (the caller
@@ -263,7 +286,6 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
         beast::error_code ec;
         stream.socket().non_blocking(true, ec);
     }
-    env.sessions.add(stream.socket());
     struct unregister {
         session_registry& r;
         beast::tcp_stream& s;
@@ -278,17 +300,21 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
     bool first = true;
 
     while (!env.sessions.stopping()) {
-        if (!first && buffer.size() == 0) {
-            // Keep-alive: wait for the next request's first byte under the idle timeout.
+        // The whole first request within the request timeout; a keep-alive one's first byte
+        // within the idle timeout, and the rest within the request timeout.
+        if (first)
+            stream.expires_after(request_timeout);
+        else if (buffer.size() == 0)
             stream.expires_after(idle_timeout);
-            auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
-            if (ec)
+        if (buffer.size() == 0) {
+            auto const wec = co_await wait_for_request(stream, buffer, env.sessions, first);
+            if (wec)
                 co_return;
-            buffer.commit(n);
         }
+        if (!first)
+            stream.expires_after(request_timeout);
         first = false;
         log.start = clock::now();
-        stream.expires_after(request_timeout);
 
         http::request_parser<http::string_body> parser;
         auto ec = co_await read_request(stream, buffer, parser, cfg);
@@ -301,6 +327,7 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
             if (auto res = answer_for_read_error(ec, target_too_long, method)) {
                 co_await http::async_write(stream, *res, use_tuple);
                 log.line("-", "", res->result_int(), res->body().size());
+                env.sessions.add(stream.socket()); // answered: shutdown need not wait for the linger
                 co_await linger(stream);
             }
             co_return;
@@ -331,7 +358,6 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
             slot->add(std::move(*stream_place));
             log.line(req.method_string(), req.target(), 200, 0);
             stream.expires_never();
-            env.sessions.remove(stream.socket());
             std::optional<std::string_view> last_id;
             if (ev->last_event_id)
                 last_id = *ev->last_event_id;
@@ -342,6 +368,8 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
         auto& res = std::get<response>(routed);
         if (res.result() == http::status::accepted && split_target(req.target()).path == "/publish")
             co_await wait_for_fanout(env.shard.source(), std::chrono::milliseconds(cfg.publish_wait_ms), stream.get_executor());
+        if (env.sessions.stopping())
+            res.keep_alive(false); // answered during shutdown: the connection ends after it
         bool const keep_alive = res.keep_alive();
         auto [wec, wn] = co_await write_response(stream, res);
         log.line(req.method_string(), req.target(), res.result_int(), wn);

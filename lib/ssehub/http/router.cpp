@@ -7,6 +7,8 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include <algorithm>
+
 namespace ssehub {
 
 router::router(router_context ctx)
@@ -128,8 +130,16 @@ response router::publish_unwrapped(request const& req)
     if (auto const* err = std::get_if<std::string>(&parsed))
         return error_response(req, http::status::bad_request, *err);
     auto published = ctx_.events.publish(std::get<std::vector<event_draft>>(parsed));
-    if (auto const* refused = std::get_if<publish_refusal>(&published))
-        return error_response(req, http::status::payload_too_large, refused->message);
+    if (auto const* refused = std::get_if<publish_refusal>(&published)) {
+        if (refused->why == publish_refusal::cause::too_large)
+            return error_response(req, http::status::payload_too_large, refused->message);
+        // Shutting down: nothing was published. The publisher retries against the next
+        // instance (or this one restarted) instead of taking a dropped connection for a maybe.
+        auto res = error_response(req, http::status::service_unavailable, refused->message);
+        res.set(http::field::retry_after, std::to_string(std::max<std::int64_t>(1, ctx_.cfg.retry_ms / 1000)));
+        res.keep_alive(false);
+        return res;
+    }
     boost::json::array arr;
     for (auto id : std::get<std::vector<std::uint64_t>>(published))
         arr.emplace_back(std::to_string(id));

@@ -1,4 +1,4 @@
-// The HTTP connections open on one io thread, so shutdown can close the idle keep-alive ones.
+// The idle HTTP connections on one io thread, so shutdown can close them.
 #pragma once
 
 #include "ssehub/net.hpp"
@@ -7,6 +7,9 @@
 
 namespace ssehub {
 
+// A session is registered only while it waits for the first byte of its next request: a
+// request that has begun is read and answered even during shutdown (a publish then gets 503,
+// not a dropped connection that leaves the publisher guessing).
 // Thread-safety: none; used only on its io thread (sessions register from their coroutine).
 class session_registry {
 public:
@@ -14,7 +17,8 @@ public:
     void remove(tcp::socket& s) { sockets_.erase(&s); }
     bool stopping() const { return stopping_; }
 
-    // Every session's pending read or write ends with operation_aborted and the session exits.
+    // Every idle session's wait ends with operation_aborted and the session exits; the busy
+    // ones see stopping() once they have answered.
     void close_all()
     {
         stopping_ = true;

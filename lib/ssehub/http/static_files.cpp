@@ -142,6 +142,14 @@ std::shared_ptr<static_file const> static_files::find(std::string_view url_path)
     return file;
 }
 
+std::size_t static_files::clear()
+{
+    std::lock_guard lock(mutex_);
+    auto const n = cache_.size();
+    cache_.clear();
+    return n;
+}
+
 std::shared_ptr<static_file const> static_files::load(std::string const& relative)
 {
     std::error_code ec;

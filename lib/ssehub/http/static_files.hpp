@@ -42,6 +42,11 @@ public:
 
     std::filesystem::path const& root() const { return root_; }
 
+    // Forgets every cached file (SIGHUP): the next request reads it from disk again, even an
+    // edit the per-request check cannot see (same size, inode and modification time). Returns
+    // how many were cached.
+    std::size_t clear();
+
 private:
     std::shared_ptr<static_file const> load(std::string const& relative);
 

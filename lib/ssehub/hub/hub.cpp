@@ -50,7 +50,7 @@ std::size_t id_line_bytes(std::uint64_t first, std::size_t count)
 publish_result hub::publish(std::span<event_draft const> drafts)
 {
     if (drafts.size() > options_.ring_events)
-        return publish_refusal{"a publish of " + std::to_string(drafts.size()) + " events exceeds ring_events ("
+        return publish_refusal{publish_refusal::cause::too_large, "a publish of " + std::to_string(drafts.size()) + " events exceeds ring_events ("
                                + std::to_string(options_.ring_events) + "): publish them in smaller batches"};
     // The expensive part, splitting payloads into data lines, happens before taking the lock.
     std::vector<std::string> bodies;
@@ -65,10 +65,12 @@ publish_result hub::publish(std::span<event_draft const> drafts)
     ids.reserve(drafts.size());
     {
         std::lock_guard lock(mutex_);
+        if (closed_)
+            return publish_refusal{publish_refusal::cause::closed, "server shutting down, nothing published"};
         // The ids' lengths are known only here; a refusal consumes no id.
         auto const bytes = body_bytes + id_line_bytes(ring_.next_id(), drafts.size());
         if (bytes > options_.ring_bytes)
-            return publish_refusal{"a publish of " + std::to_string(bytes) + " encoded bytes exceeds ring_bytes ("
+            return publish_refusal{publish_refusal::cause::too_large, "a publish of " + std::to_string(bytes) + " encoded bytes exceeds ring_bytes ("
                                    + std::to_string(options_.ring_bytes) + "): publish it in smaller batches"};
         for (std::size_t i = 0; i < drafts.size(); ++i) {
             auto const id = ring_.next_id();
@@ -87,9 +89,18 @@ publish_result hub::publish(std::span<event_draft const> drafts)
 std::uint64_t hub::publish(event_draft const& draft)
 {
     auto result = publish(std::span<event_draft const>(&draft, 1));
-    if (auto const* refused = std::get_if<publish_refusal>(&result))
+    if (auto const* refused = std::get_if<publish_refusal>(&result)) {
+        if (refused->why == publish_refusal::cause::closed)
+            return 0;
         throw std::length_error(refused->message);
+    }
     return std::get<std::vector<std::uint64_t>>(result).front();
+}
+
+void hub::close_publishing()
+{
+    std::lock_guard lock(mutex_);
+    closed_ = true;
 }
 
 void hub::add_waker(std::function<void()> waker)

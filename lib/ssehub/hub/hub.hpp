@@ -33,9 +33,11 @@ struct subscription_start {
     bool reset = false;            // history was lost: replay holds the control event
 };
 
-// Why a publish was refused, naming the limit: the batch cannot fit the ring, so accepting it
-// would drop its own first events before any subscriber could take or replay them.
+// Why a publish was refused: the batch cannot fit the ring (accepting it would drop its own
+// first events before any subscriber could take or replay them), or the hub is shutting down.
 struct publish_refusal {
+    enum class cause { too_large, closed }; // closed: shutdown began (close_publishing)
+    cause why = cause::too_large;
     std::string message;
 };
 
@@ -52,10 +54,16 @@ public:
     explicit hub(hub_options options);
 
     // Publishes in order, with consecutive ids, and returns them; or publishes nothing when
-    // the batch exceeds ring_events or its frames ring_bytes. Drafts must be valid.
+    // the batch exceeds ring_events or its frames ring_bytes, or once close_publishing() was
+    // called. Drafts must be valid.
     publish_result publish(std::span<event_draft const> drafts);
-    // For the server's own small events; throws std::length_error if it alone exceeds the ring.
+    // For the server's own small events: 0 once the hub is closed; throws std::length_error if
+    // the event alone exceeds the ring.
     std::uint64_t publish(event_draft const& draft);
+
+    // Shutdown: every later publish is refused. A publish that returned ids before is in the
+    // ring, so a shard that pulls after this call holds every event ever acknowledged.
+    void close_publishing();
 
     // A waker is called after every publish, outside the lock. Add them all before publishing.
     void add_waker(std::function<void()> waker);
@@ -82,6 +90,7 @@ private:
     mutable std::mutex mutex_;
     event_ring ring_;
     std::vector<std::function<void()>> wakers_;
+    bool closed_ = false; // under mutex_
     hub_counters counters_;
     publish_throttle throttle_;
 };

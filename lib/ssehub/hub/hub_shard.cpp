@@ -37,17 +37,22 @@ void hub_shard::stop()
 {
     net::post(ctx_, [this] {
         stopping_ = true;
-        hub_.throttle().close(); // publishers waiting for the fan-out get their answer now
         sweep_timer_.cancel();
         drain_timer_.cancel();
+        // The hub refuses publishes by now (the server closes it first), so this pull takes
+        // every event ever acknowledged; each stream writes its share before its last words.
+        pull();
+        hub_.throttle().close(); // publishers still waiting for the fan-out get their answer now
         // Jitter spreads the reconnects of thousands of browsers over a window instead of one
         // instant when the server comes back.
         std::minstd_rand rng(std::random_device{}());
         auto const base = static_cast<std::uint64_t>(options_.retry.count());
         std::uniform_int_distribution<std::uint64_t> jitter(base, 3 * base + 1000);
         auto const subs = subscribers_; // finish() may remove entries
-        for (auto const& s : subs)
+        for (auto const& s : subs) {
+            s->on_window_grew(); // counts what it still has to write against its bounds
             s->finish(sse::encode_comment("server shutting down") + sse::encode_retry(jitter(rng)));
+        }
     });
 }
 

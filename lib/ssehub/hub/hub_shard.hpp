@@ -55,7 +55,8 @@ public:
     // Coalesced: many publishes before the shard runs cost one post.
     void wake();
 
-    // Stops subscribing, then ends every stream with a jittered retry: hint and closes it.
+    // Stops subscribing, then ends every stream: the events pulled up to now (call it after
+    // hub::close_publishing()), then a jittered retry: hint, then the close.
     void stop();
 
     // Shard thread only. Starts a stream on `socket` after `preamble` (response head and

@@ -130,10 +130,8 @@ void subscriber::finish(std::string last_words)
     if (closed_ || finishing_)
         return;
     finishing_ = true;
-    replay_.clear();
-    head_ = std::move(last_words);
-    if (!writing_)
-        write_more();
+    last_words_ = std::move(last_words);
+    write_more(); // a write in flight continues, and writes the rest when it completes
 }
 
 void subscriber::leap_to(std::uint64_t first)
@@ -162,26 +160,32 @@ bool subscriber::gather(std::vector<net::const_buffer>& out)
 {
     out.clear();
     batch_replay_ = batch_bytes_ = batch_frames_ = 0;
+    batch_last_ = false;
     batch_end_ = cursor_;
     if (!head_.empty())
         out.push_back(net::buffer(head_));
-    if (!finishing_) {
-        for (auto i = replay_pos_; i < replay_.size() && out.size() < max_batch_buffers; ++i, ++batch_replay_)
-            out.push_back(net::buffer(replay_[i]->bytes));
-        auto const next = shard_.window_next();
-        std::size_t bytes = 0;
-        for (; batch_end_ < next && out.size() < max_batch_buffers && bytes < max_batch_bytes; ++batch_end_) {
-            auto const& f = shard_.window_at(batch_end_);
-            if (!topics_.matches(f.topic))
-                continue;
-            out.push_back(net::buffer(f.bytes));
-            bytes += f.bytes.size();
-            ++batch_frames_;
-        }
-        batch_bytes_ = bytes;
-        if (out.empty() && heartbeat_due_)
-            out.push_back(net::buffer(heartbeat_bytes));
+    for (auto i = replay_pos_; i < replay_.size() && out.size() < max_batch_buffers; ++i, ++batch_replay_)
+        out.push_back(net::buffer(replay_[i]->bytes));
+    auto const next = shard_.window_next();
+    std::size_t bytes = 0;
+    for (; batch_end_ < next && out.size() < max_batch_buffers && bytes < max_batch_bytes; ++batch_end_) {
+        auto const& f = shard_.window_at(batch_end_);
+        if (!topics_.matches(f.topic))
+            continue;
+        out.push_back(net::buffer(f.bytes));
+        bytes += f.bytes.size();
+        ++batch_frames_;
     }
+    batch_bytes_ = bytes;
+    // Last words only behind the last acknowledged event: a publish answered 202 before the
+    // shutdown reaches every stream that can take it.
+    if (finishing_ && replay_pos_ + batch_replay_ == replay_.size() && batch_end_ == next
+        && out.size() < max_batch_buffers) {
+        out.push_back(net::buffer(last_words_));
+        batch_last_ = true;
+    }
+    if (out.empty() && heartbeat_due_)
+        out.push_back(net::buffer(heartbeat_bytes));
     return !out.empty();
 }
 
@@ -194,8 +198,6 @@ void subscriber::write_more()
         auto& scratch = shard_.scratch_buffers();
         if (!gather(scratch)) {
             cursor_ = batch_end_; // only frames of other topics: skipped
-            if (finishing_)
-                close("finished");
             return;
         }
         heartbeat_due_ = false;
@@ -257,7 +259,7 @@ void subscriber::complete_batch(std::size_t bytes)
     frames_sent_ += batch_frames_ + batch_replay_;
     bytes_sent_ += bytes;
     last_write_ = shard_.now();
-    if (finishing_) {
+    if (batch_last_) {
         close("finished");
         return;
     }

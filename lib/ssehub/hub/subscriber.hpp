@@ -31,7 +31,9 @@ public:
     void start();                       // begins writing and watching for the peer closing
     void on_window_grew();              // the shard pulled new frames
     void on_sweep(clock::time_point now);
-    void finish(std::string last_words); // graceful end: last_words, then close
+    // Graceful end: what is waiting for it (replay and window, as far as its shard has
+    // pulled), then last_words, then close. Still cut by the usual bounds meanwhile.
+    void finish(std::string last_words);
     void close(char const* why);         // immediate end (what the kernel holds still goes out)
     // The shard replaces its window by frames from `first` on, and this stream needed none of
     // the frames the ring dropped in between: it keeps what it still needs of the old window.
@@ -54,7 +56,8 @@ private:
     connection_slot slot_;
     hub_shard& shard_;
     topic_filter topics_;
-    std::string head_;                 // response head + stream opening, then last words
+    std::string head_;                 // response head + stream opening
+    std::string last_words_;           // set by finish(): written after everything else
     std::vector<frame_ptr> replay_;    // missed frames, sent before the live window
     std::size_t replay_pos_ = 0;
     std::uint64_t cursor_;             // next window id to consider
@@ -66,6 +69,7 @@ private:
     std::size_t batch_replay_ = 0;
     std::size_t batch_bytes_ = 0;
     std::size_t batch_frames_ = 0;
+    bool batch_last_ = false;          // the batch carries the last words
     tcp::endpoint remote_;             // for the end-of-stream log line
     clock::time_point started_;
     clock::time_point last_write_;

@@ -167,9 +167,27 @@ struct server::impl {
         }
     }
 
+    // SIGHUP reloads what can be reloaded without touching a stream or a connection: the static
+    // file cache (logs go to stdout/stderr, so there is nothing to reopen; the configuration is
+    // read at start only). Then it waits for the next one.
+    void watch_hangups(net::signal_set& hangups)
+    {
+        hangups.async_wait([this, &hangups](boost::system::error_code ec, int) {
+            if (ec)
+                return;
+            auto const dropped = files.clear();
+            spdlog::info("signal SIGHUP received: reloaded the static files ({} cached dropped); {} connections untouched",
+                         dropped, limit.open());
+            watch_hangups(hangups);
+        });
+    }
+
     void begin_shutdown()
     {
         spdlog::info("shutting down: closing the listener and {} open connections", limit.open());
+        // First nothing more is published (POST /publish gets 503, the ticker and stats are
+        // refused too); then each shard delivers everything acknowledged before its last words.
+        events.close_publishing();
         net::post(*contexts[0], [this] {
             boost::system::error_code ec;
             acceptor.close(ec);
@@ -226,6 +244,7 @@ void server::run(bool handle_signals)
     auto& s = *impl_;
     s.start_tasks();
     std::unique_ptr<net::signal_set> signals;
+    std::unique_ptr<net::signal_set> hangups;
     if (handle_signals) {
         signals = std::make_unique<net::signal_set>(*s.contexts[0], SIGINT, SIGTERM);
         signals->async_wait([this](boost::system::error_code ec, int signo) {
@@ -234,6 +253,9 @@ void server::run(bool handle_signals)
                 stop();
             }
         });
+        // Without a handler SIGHUP's default action ends the process with no shutdown at all.
+        hangups = std::make_unique<net::signal_set>(*s.contexts[0], SIGHUP);
+        s.watch_hangups(*hangups);
     }
     std::vector<std::thread> threads;
     for (auto& ctx : s.contexts)
@@ -252,9 +274,11 @@ void server::run(bool handle_signals)
         std::unique_lock lock(s.mutex);
         s.cv.wait(lock, [&] { return s.stop_requested; });
     }
-    net::post(*s.contexts[0], [&signals] {
+    net::post(*s.contexts[0], [&signals, &hangups] {
         if (signals)
             signals->cancel();
+        if (hangups)
+            hangups->cancel();
     });
     s.begin_shutdown();
     {

@@ -13,14 +13,16 @@ namespace ssehub {
 class hub;
 
 // Construction binds and listens (so port() is known before run()); run() blocks until a
-// signal or stop(), ends every stream and connection, and returns within shutdown_timeout.
+// signal or stop(), then refuses publishes, delivers every acknowledged event to each stream
+// that can take it, ends every stream and connection, and returns within shutdown_timeout.
 class server {
 public:
     // Throws config_error for a bad configuration (invalid bind address, port in use...).
     explicit server(config cfg);
     ~server();
 
-    // Runs the io threads; with handle_signals, SIGINT and SIGTERM call stop().
+    // Runs the io threads; with handle_signals, SIGINT and SIGTERM call stop() and SIGHUP
+    // reloads the static files (streams and connections stay open).
     void run(bool handle_signals = true);
 
     // Thread-safe and idempotent.
