@@ -131,6 +131,9 @@ void subscriber::finish(std::string last_words)
         return;
     finishing_ = true;
     last_words_ = std::move(last_words);
+    // What the shard holds now is what this stream still owes its client (at shutdown: every
+    // acknowledged event); what arrives later would only delay the end (an expired token).
+    finish_end_ = shard_.window_next();
     write_more(); // a write in flight continues, and writes the rest when it completes
 }
 
@@ -166,7 +169,7 @@ bool subscriber::gather(std::vector<net::const_buffer>& out)
         out.push_back(net::buffer(head_));
     for (auto i = replay_pos_; i < replay_.size() && out.size() < max_batch_buffers; ++i, ++batch_replay_)
         out.push_back(net::buffer(replay_[i]->bytes));
-    auto const next = shard_.window_next();
+    auto const next = finishing_ ? std::min(shard_.window_next(), finish_end_) : shard_.window_next();
     std::size_t bytes = 0;
     for (; batch_end_ < next && out.size() < max_batch_buffers && bytes < max_batch_bytes; ++batch_end_) {
         auto const& f = shard_.window_at(batch_end_);

@@ -58,6 +58,7 @@ private:
     topic_filter topics_;
     std::string head_;                 // response head + stream opening
     std::string last_words_;           // set by finish(): written after everything else
+    std::uint64_t finish_end_ = 0;     // set by finish(): window ids from here on are not sent
     std::vector<frame_ptr> replay_;    // missed frames, sent before the live window
     std::size_t replay_pos_ = 0;
     std::uint64_t cursor_;             // next window id to consider
