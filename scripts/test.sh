@@ -15,6 +15,12 @@ steps=("$@")
 
 scripts/install-deps.sh --test || { echo "0 passed, 1 failed (dependency installation)"; exit 1; }
 
+# A node not built by Debian trusts only its bundled CAs; behind a TLS-inspecting proxy, whose CA
+# is in the system store, npm ci then fails (SELF_SIGNED_CERT_IN_CHAIN). Add the system store.
+if [[ -z "${NODE_EXTRA_CA_CERTS:-}" && -r /etc/ssl/certs/ca-certificates.crt ]]; then
+  export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+fi
+
 passed=0
 failed=0
 summary=()

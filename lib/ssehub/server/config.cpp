@@ -49,6 +49,7 @@ constexpr std::array keys{
     config_key{"stats_interval_ms", "server stats event period (0: off)", &config::stats_interval_ms, 0, kMaxMs},
     config_key{"stats_topic", "topic of the server stats events", &config::stats_topic},
     config_key{"log_level", "trace, debug, info, warn, error or off", &config::log_level},
+    config_key{"log_format", "text (time level message) or json (one object per line)", &config::log_format},
 };
 
 config_key const* find_key(std::string_view name)
@@ -176,6 +177,8 @@ void validate(config const& cfg)
     static constexpr std::array levels{"trace", "debug", "info", "warn", "error", "off"};
     if (std::find(levels.begin(), levels.end(), cfg.log_level) == levels.end())
         throw config_error("log_level: '" + cfg.log_level + "' is not one of trace, debug, info, warn, error, off");
+    if (cfg.log_format != "text" && cfg.log_format != "json")
+        throw config_error("log_format: '" + cfg.log_format + "' is not one of text, json");
     if (cfg.bind.empty())
         throw config_error("bind: must not be empty");
     for (auto const& [name, topic] : {std::pair{"default_topic", &cfg.default_topic},

@@ -46,6 +46,7 @@ struct config {
     std::int64_t stats_interval_ms = 1000; // 0: no stats events
     std::string stats_topic = "stats";
     std::string log_level = "info";
+    std::string log_format = "text"; // or "json": one object per line
 };
 
 // Startup refuses a bad configuration with this; the message names the key.

@@ -6,7 +6,8 @@ import { chromium } from 'playwright-core';
 
 export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
-export async function launchBrowser(tmp) {
+// `args`: more Chromium flags (e.g. --ignore-certificate-errors for a self-signed test certificate).
+export async function launchBrowser(tmp, { args = [] } = {}) {
   if (!fs.existsSync(chromiumPath)) throw new Error(`no Chromium at ${chromiumPath} (scripts/install-deps.sh --test)`);
   const profile = path.join(tmp, 'chromium-profile');
   fs.mkdirSync(profile);
@@ -15,7 +16,7 @@ export async function launchBrowser(tmp) {
     headless: true,
     viewport: { width: 1280, height: 900 },
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', ...args],
   });
 }
 

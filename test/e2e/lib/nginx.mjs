@@ -1,4 +1,4 @@
-// nginx for the tests: config/nginx.conf rendered with test ports (every edit must match the
+// nginx for the tests: config/nginx.conf (or nginx-h2.conf) rendered with test ports (every edit must match the
 // shipped text exactly once, so a change to the file cannot silently disable a check), run in
 // the foreground under a temporary prefix. Nothing in /etc/nginx or on port 80 is touched.
 import fs from 'node:fs';
@@ -8,19 +8,27 @@ import { freePort, sleep } from './http.mjs';
 import { isRunning, repoRoot, spawnTracked, stopProcess } from './processes.mjs';
 
 export const shippedConfPath = path.join(repoRoot, 'config/nginx.conf');
+export const shippedH2ConfPath = path.join(repoRoot, 'config/nginx-h2.conf');
 const nginxBinary = process.env.NGINX || ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => fs.existsSync(p)) || 'nginx';
 
+// The listen directive of each shipped file, and what a test port makes of it.
+const listenOf = {
+  [shippedConfPath]: ['listen 127.0.0.1:8081;', (port) => `listen 127.0.0.1:${port};`],
+  [shippedH2ConfPath]: ['listen 443 ssl http2;', (port) => `listen 127.0.0.1:${port} ssl http2;`],
+};
+
 // `edits`: [[exact text in the file, replacement], ...] applied after the two port edits.
-export function renderNginxConf({ upstreamPort, listenPort, edits = [] }) {
-  let text = fs.readFileSync(shippedConfPath, 'utf8');
+export function renderNginxConf({ upstreamPort, listenPort, edits = [], file = shippedConfPath }) {
+  let text = fs.readFileSync(file, 'utf8');
+  const [listen, listenTo] = listenOf[file];
   const all = [
     ['server 127.0.0.1:8080;', `server 127.0.0.1:${upstreamPort};`],
-    ['listen 127.0.0.1:8081;', `listen 127.0.0.1:${listenPort};`],
+    [listen, listenTo(listenPort)],
     ...edits,
   ];
   for (const [from, to] of all) {
     const count = text.split(from).length - 1;
-    if (count !== 1) throw new Error(`config/nginx.conf: expected "${from}" once, found it ${count} times`);
+    if (count !== 1) throw new Error(`${path.relative(repoRoot, file)}: expected "${from}" once, found it ${count} times`);
     text = text.replace(from, () => to);
   }
   return text;
@@ -50,16 +58,19 @@ async function launch(prefix, port, conf) {
 }
 
 // Starts nginx under `tmp`/`name` in front of `upstreamPort`; `listenPort` 0 picks a free one.
-// Returns {child, port, base, prefix, conf, stop(), restart()}.
-export async function startNginx({ tmp, name, upstreamPort, listenPort = 0, edits = [] }) {
+// `file`: which shipped configuration (config/nginx.conf by default; `edits` may be a function
+// of the prefix). Returns {child, port, base, prefix, conf, stop(), restart()}.
+export async function startNginx({ tmp, name, upstreamPort, listenPort = 0, edits = [], file = shippedConfPath }) {
   const prefix = path.join(tmp, name);
   for (const dir of ['logs', 'temp']) fs.mkdirSync(path.join(prefix, dir), { recursive: true });
   for (let attempt = 1; ; attempt += 1) {
     const port = listenPort || await freePort();
-    const conf = renderNginxConf({ upstreamPort, listenPort: port, edits });
+    const conf = renderNginxConf({ upstreamPort, listenPort: port, file,
+      edits: typeof edits === 'function' ? edits(prefix) : edits });
     try {
       const child = await launch(prefix, port, conf);
-      const n = { child, port, base: `http://127.0.0.1:${port}`, prefix, conf };
+      const scheme = file === shippedH2ConfPath ? 'https' : 'http';
+      const n = { child, port, base: `${scheme}://127.0.0.1:${port}`, prefix, conf };
       n.stop = () => stopProcess(n.child);
       n.restart = async () => { await n.stop(); n.child = await launch(prefix, port, conf); };
       return n;
