@@ -133,8 +133,8 @@ BOOST_AUTO_TEST_CASE(after_close_publishing_every_publish_is_refused_and_the_rin
     BOOST_TEST(published_ids(h.publish(batch)) == id_range(1, 3), boost::test_tools::per_element());
     h.close_publishing();
     auto const refused = h.publish(batch);
-    BOOST_REQUIRE(std::holds_alternative<publish_refusal>(refused));
-    BOOST_TEST((std::get<publish_refusal>(refused).why == publish_refusal::cause::closed));
+    BOOST_REQUIRE(std::holds_alternative<ssehub::publish_refusal>(refused));
+    BOOST_TEST((std::get<ssehub::publish_refusal>(refused).why == ssehub::publish_refusal::cause::closed));
     BOOST_TEST(h.publish(draft("a", "x")) == 0u); // never a real id
     BOOST_TEST(h.next_id() == 3u);
     // What was acknowledged before the close is still there for the shards' last pull.
