@@ -2,7 +2,7 @@
 // come back out of the wire format exactly (what a browser would parse), and a rejected body
 // must publish nothing. A JSON `data` must reach the client as JSON that parses to the value sent.
 #include "ssehub/hub/hub.hpp"
-#include "ssehub/hub/publish_request.hpp"
+#include "ssehub/http/publish_request.hpp"
 #include "ssehub/sse/event_parser.hpp"
 #include "ssehub/sse/sse_encoder.hpp"
 

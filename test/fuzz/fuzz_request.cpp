@@ -12,23 +12,22 @@
 namespace {
 
 struct fixture {
-    ssehub::config cfg;
+    ssehub::http_options options;
     ssehub::static_files files;
     ssehub::hub events;
     ssehub::router routes;
 
     fixture()
-        : cfg(make_config())
-        , files(cfg.static_root)
+        : options(make_options())
+        , files(SSEHUB_SOURCE_DIR "/static")
         , events(ssehub::hub_options{64, 1 << 16, 1000})
-        , routes(ssehub::router_context{cfg, files, events, [] { return std::string("m 1\n"); }})
+        , routes(ssehub::router_context{options, files, events, [] { return std::string("m 1\n"); }})
     {
     }
 
-    static ssehub::config make_config()
+    static ssehub::http_options make_options()
     {
-        ssehub::config c;
-        c.static_root = SSEHUB_SOURCE_DIR "/static";
+        ssehub::http_options c;
         c.publish_token = "fuzz-token";
         c.subscriber_secret = (std::getenv("FUZZ_WITH_SECRET") != nullptr) ? "sub" : "";
         c.cors_origins = "https://a.example";

@@ -1,5 +1,5 @@
 // http/connection_limit: at most max slots held at once; a slot is released exactly once.
-#include "ssehub/http/connection_limit.hpp"
+#include "ssehub/delivery/connection_limit.hpp"
 
 #include <boost/test/unit_test.hpp>
 

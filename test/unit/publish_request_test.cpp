@@ -1,5 +1,5 @@
 // hub/publish_request: a POST /publish body becomes drafts, or one reason it is refused whole.
-#include "ssehub/hub/publish_request.hpp"
+#include "ssehub/http/publish_request.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>

@@ -46,13 +46,13 @@ struct static_dir {
     }
 };
 
-ssehub::config make_config(std::string publish_token)
+ssehub::http_options make_options(std::string publish_token)
 {
-    ssehub::config cfg;
-    cfg.publish_token = std::move(publish_token);
-    cfg.retry_ms = 2500; // not the default, so the preamble must take it from here
-    cfg.default_topic = "fallback";
-    return cfg;
+    ssehub::http_options o;
+    o.publish_token = std::move(publish_token);
+    o.retry = std::chrono::milliseconds(2500); // not the default, so the preamble must take it from here
+    o.default_topic = "fallback";
+    return o;
 }
 
 ssehub::hub_options small_hub()
@@ -65,10 +65,10 @@ ssehub::hub_options small_hub()
 
 struct fixture {
     static_dir dir;
-    ssehub::config cfg = make_config(token);
+    ssehub::http_options options = make_options(token);
     ssehub::static_files files{dir.root};
     ssehub::hub events{small_hub()};
-    ssehub::router routes{ssehub::router_context{cfg, files, events, [] { return std::string("ssehub_test_metric 1\n"); }}};
+    ssehub::router routes{ssehub::router_context{options, files, events, [] { return std::string("ssehub_test_metric 1\n"); }}};
 };
 
 request make_request(http::verb method, std::string const& target)
@@ -470,10 +470,10 @@ BOOST_FIXTURE_TEST_CASE(publish_without_the_right_token_is_401, fixture)
 BOOST_AUTO_TEST_CASE(publish_with_an_empty_configured_token_is_always_401)
 {
     static_dir dir;
-    auto const cfg = make_config("");
+    auto const options = make_options("");
     ssehub::static_files files(dir.root);
     ssehub::hub events(small_hub());
-    ssehub::router routes(ssehub::router_context{cfg, files, events, {}});
+    ssehub::router routes(ssehub::router_context{options, files, events, {}});
     for (std::string const& auth : {std::string(), "Bearer "s, "Bearer x"s}) {
         auto const res = as_response(routes.route(publish_request(R"({"data":"x"})", auth)));
         BOOST_TEST(res.result_int() == 401u, "Authorization: " << auth);
@@ -525,7 +525,7 @@ BOOST_FIXTURE_TEST_CASE(publish_during_shutdown_is_503_with_retry_after_and_publ
     auto const res = as_response(routes.route(publish_request(R"([{"data":"x"},{"data":"y"}])")));
     BOOST_TEST(res.result_int() == 503u);
     check_json_error(res);
-    BOOST_TEST(header(res, http::field::retry_after) == "2"); // cfg.retry_ms 2500, in whole seconds
+    BOOST_TEST(header(res, http::field::retry_after) == "2"); // retry 2500 ms, in whole seconds
     BOOST_TEST(!res.keep_alive());
     BOOST_TEST(events.next_id() == before);
 }
@@ -555,7 +555,7 @@ BOOST_FIXTURE_TEST_CASE(publish_returns_202_with_the_ids_as_strings, fixture)
     auto const start = events.subscribe(std::to_string(before - 1), ssehub::topic_filter{});
     BOOST_REQUIRE_EQUAL(start.replay.size(), 2u);
     BOOST_TEST(start.replay[0]->topic == "news");
-    BOOST_TEST(start.replay[1]->topic == "fallback"); // cfg.default_topic
+    BOOST_TEST(start.replay[1]->topic == "fallback"); // options.default_topic
     std::vector<ssehub::sse::parsed_event> seen;
     ssehub::sse::event_parser parser([&](ssehub::sse::parsed_event const& e) { seen.push_back(e); });
     parser.feed(start.replay[0]->bytes);

@@ -70,7 +70,7 @@ std::variant<response, events_route> router::open_stream(request const& req, std
     if (topics.size() > 64)
         return error_response(req, http::status::bad_request, "too many topics (at most 64)");
     auto expires = std::chrono::steady_clock::time_point::max();
-    if (!ctx_.cfg.subscriber_secret.empty()) {
+    if (!ctx_.options.subscriber_secret.empty()) {
         // A refused stream gets a non-200 status on purpose: EventSource then stops retrying.
         auto const token = find_subscriber_token(access_token, req[http::field::cookie]);
         if (!token) {
@@ -78,7 +78,7 @@ std::variant<response, events_route> router::open_stream(request const& req, std
             cors_.add_headers(req, res);
             return res;
         }
-        auto const verdict = verify_subscriber_token(*token, ctx_.cfg.subscriber_secret,
+        auto const verdict = verify_subscriber_token(*token, ctx_.options.subscriber_secret,
                                                      std::chrono::duration_cast<std::chrono::seconds>(
                                                          std::chrono::system_clock::now().time_since_epoch()).count());
         if (auto const* why = std::get_if<std::string>(&verdict)) {
@@ -105,7 +105,7 @@ std::variant<response, events_route> router::open_stream(request const& req, std
         resume = std::string(*id);
     auto const cors = cors_.header_lines(req);
     return events_route{topic_filter(std::move(topics)), std::move(resume),
-                        stream_preamble("ssehub stream open", static_cast<std::uint64_t>(ctx_.cfg.retry_ms), cors),
+                        stream_preamble("ssehub stream open", static_cast<std::uint64_t>(ctx_.options.retry.count()), cors),
                         expires};
 }
 

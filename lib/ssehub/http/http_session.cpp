@@ -4,8 +4,7 @@
 #include "ssehub/http/router.hpp"
 #include "ssehub/http/session_registry.hpp"
 #include "ssehub/http/url.hpp"
-#include "ssehub/hub/hub_shard.hpp"
-#include "ssehub/server/config.hpp"
+#include "ssehub/delivery/hub_shard.hpp"
 #include "ssehub/sse/sse_encoder.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -117,13 +116,13 @@ net::awaitable<void> linger(beast::tcp_stream& stream)
     }
 }
 
-std::string overload_preamble(config const& cfg, std::string_view cors_lines)
+std::string overload_preamble(http_options const& opt, std::string_view cors_lines)
 {
     // Any non-200 answer ends an EventSource for good; 200 with a long, jittered retry: and a
     // close keeps the browser retrying later, spread out. A cross-origin page needs its CORS
     // headers here too: a failed CORS check would end its EventSource just the same.
     static thread_local std::minstd_rand rng(std::random_device{}());
-    auto const base = static_cast<std::uint64_t>(cfg.overload_retry_ms);
+    auto const base = static_cast<std::uint64_t>(opt.overload_retry.count());
     std::uniform_int_distribution<std::uint64_t> jitter(base, 2 * base);
     return stream_preamble("server at capacity, retry later", jitter(rng), cors_lines);
 }
@@ -162,11 +161,11 @@ net::awaitable<beast::error_code> wait_for_request(beast::tcp_stream& stream, be
 // says what went wrong: header_limit also stands for a target over max_url_bytes (the caller
 // tells them apart).
 net::awaitable<beast::error_code> read_request(beast::tcp_stream& stream, beast::flat_buffer& buffer,
-                                               http::request_parser<http::string_body>& parser, config const& cfg)
+                                               http::request_parser<http::string_body>& parser, http_options const& opt)
 {
     // The target has its own limit (414), so the header limit leaves room for it.
-    parser.header_limit(static_cast<std::uint32_t>(cfg.max_header_bytes + cfg.max_url_bytes));
-    parser.body_limit(static_cast<std::uint64_t>(cfg.max_body_bytes));
+    parser.header_limit(static_cast<std::uint32_t>(opt.max_header_bytes + opt.max_url_bytes));
+    parser.body_limit(static_cast<std::uint64_t>(opt.max_body_bytes));
     beast::error_code ec;
     auto header_bytes = http::read_header(stream.socket(), buffer, parser, ec);
     if (would_block(ec)) {
@@ -178,8 +177,7 @@ net::awaitable<beast::error_code> read_request(beast::tcp_stream& stream, beast:
         co_return ec;
     auto const& req = parser.get();
     auto const target_size = req.target().size();
-    if (target_size > static_cast<std::size_t>(cfg.max_url_bytes)
-        || header_bytes - target_size > static_cast<std::size_t>(cfg.max_header_bytes))
+    if (target_size > opt.max_url_bytes || header_bytes - target_size > opt.max_header_bytes)
         co_return http::error::header_limit;
     if (req.count(http::field::transfer_encoding) > 0 && !parser.chunked())
         // Beast reads a body whose last coding is not chunked as empty; what follows would
@@ -221,14 +219,14 @@ net::awaitable<std::tuple<beast::error_code, std::size_t>> write_response(beast:
 net::awaitable<void> answer_over_capacity(beast::tcp_stream& stream, request const& req, session_env const& env,
                                           request_log const& log)
 {
-    auto const& cfg = env.cfg;
+    auto const& opt = env.options;
     if (req.method() == http::verb::get && split_target(req.target()).path == "/events") {
-        auto const bytes = overload_preamble(cfg, env.routes.cors().header_lines(req));
+        auto const bytes = overload_preamble(opt, env.routes.cors().header_lines(req));
         co_await net::async_write(stream, net::buffer(bytes), use_tuple);
         log.line(req.method_string(), req.target(), 200, bytes.size());
     } else {
         auto res = error_response(req.version(), false, http::status::service_unavailable, "server at capacity, retry later");
-        res.set(http::field::retry_after, std::to_string(std::max<std::int64_t>(1, cfg.overload_retry_ms / 1000)));
+        res.set(http::field::retry_after, std::to_string(std::max<std::int64_t>(1, std::chrono::duration_cast<std::chrono::seconds>(opt.overload_retry).count())));
         drop_body_for_head(req.method(), res);
         co_await http::async_write(stream, res, use_tuple);
         log.line(req.method_string(), req.target(), 503, res.body().size());
@@ -272,7 +270,7 @@ net::awaitable<beast::error_code> write_static(beast::tcp_stream& stream, static
 
 net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::optional<connection_slot> slot)
 {
-    auto const& cfg = env.cfg;
+    auto const& opt = env.options;
     request_log log{env.requests, {}};
     if (spdlog::should_log(spdlog::level::info)) { // formatting the address costs; skip it when unused
         beast::error_code ec;
@@ -294,9 +292,9 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
 
     // Bounded: Beast keeps a chunk-size line, its extensions and the trailer in this buffer, so
     // without a limit one endless chunk line would grow it without end.
-    beast::flat_buffer buffer(static_cast<std::size_t>(cfg.max_header_bytes + cfg.max_url_bytes + 65536));
-    auto const request_timeout = std::chrono::milliseconds(cfg.request_timeout_ms);
-    auto const idle_timeout = std::chrono::milliseconds(cfg.idle_timeout_ms);
+    beast::flat_buffer buffer(opt.max_header_bytes + opt.max_url_bytes + 65536);
+    auto const request_timeout = opt.request_timeout;
+    auto const idle_timeout = opt.idle_timeout;
     bool first = true;
 
     while (!env.sessions.stopping()) {
@@ -317,10 +315,10 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
         log.start = clock::now();
 
         http::request_parser<http::string_body> parser;
-        auto ec = co_await read_request(stream, buffer, parser, cfg);
+        auto ec = co_await read_request(stream, buffer, parser, opt);
         if (ec) {
             // Once Beast has parsed the request line it has consumed it: ask the message then.
-            auto const url_limit = static_cast<std::size_t>(cfg.max_url_bytes);
+            auto const url_limit = opt.max_url_bytes;
             auto const target = parser.get().target();
             bool const target_too_long = target.empty() ? request_target_exceeds(buffer, url_limit) : target.size() > url_limit;
             auto const method = target.empty() ? request_method_in(buffer) : parser.get().method();
@@ -367,7 +365,7 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
         }
         auto& res = std::get<response>(routed);
         if (res.result() == http::status::accepted && split_target(req.target()).path == "/publish")
-            co_await wait_for_fanout(env.shard.source(), std::chrono::milliseconds(cfg.publish_wait_ms), stream.get_executor());
+            co_await wait_for_fanout(env.shard.source(), opt.publish_wait, stream.get_executor());
         if (env.sessions.stopping())
             res.keep_alive(false); // answered during shutdown: the connection ends after it
         bool const keep_alive = res.keep_alive();

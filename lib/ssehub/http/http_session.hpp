@@ -2,7 +2,7 @@
 // socket to its hub shard when a request opens an event stream.
 #pragma once
 
-#include "ssehub/http/connection_limit.hpp"
+#include "ssehub/delivery/connection_limit.hpp"
 #include "ssehub/net.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -11,14 +11,14 @@
 
 namespace ssehub {
 
-struct config;
+struct http_options;
 class router;
 class hub_shard;
 class session_registry;
 class request_counters;
 
 struct session_env {
-    config const& cfg;
+    http_options const& options;
     router& routes;
     hub_shard& shard;
     session_registry& sessions;

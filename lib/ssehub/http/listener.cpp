@@ -1,6 +1,6 @@
 #include "ssehub/http/listener.hpp"
 
-#include "ssehub/http/connection_limit.hpp"
+#include "ssehub/delivery/connection_limit.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>

@@ -2,7 +2,7 @@
 
 #include "ssehub/http/bearer_auth.hpp"
 #include "ssehub/http/url.hpp"
-#include "ssehub/hub/publish_request.hpp"
+#include "ssehub/http/publish_request.hpp"
 
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -13,7 +13,7 @@ namespace ssehub {
 
 router::router(router_context ctx)
     : ctx_(std::move(ctx))
-    , cors_(ctx_.cfg.cors_origins)
+    , cors_(ctx_.options.cors_origins)
 {
 }
 
@@ -114,7 +114,7 @@ response router::publish_unwrapped(request const& req)
 {
     if (req.method() != http::verb::post)
         return method_not_allowed(req, "POST");
-    if (!bearer_matches(req[http::field::authorization], ctx_.cfg.publish_token)) {
+    if (!bearer_matches(req[http::field::authorization], ctx_.options.publish_token)) {
         auto res = error_response(req, http::status::unauthorized, "missing or wrong bearer token");
         res.set(http::field::www_authenticate, "Bearer");
         return res;
@@ -125,7 +125,7 @@ response router::publish_unwrapped(request const& req)
         return error_response(req, http::status::unsupported_media_type, "Content-Type must be application/json");
 
     publish_limits limits;
-    limits.default_topic = ctx_.cfg.default_topic;
+    limits.default_topic = ctx_.options.default_topic;
     auto parsed = parse_publish_body(req.body(), limits);
     if (auto const* err = std::get_if<std::string>(&parsed))
         return error_response(req, http::status::bad_request, *err);
@@ -136,7 +136,7 @@ response router::publish_unwrapped(request const& req)
         // Shutting down: nothing was published. The publisher retries against the next
         // instance (or this one restarted) instead of taking a dropped connection for a maybe.
         auto res = error_response(req, http::status::service_unavailable, refused->message);
-        res.set(http::field::retry_after, std::to_string(std::max<std::int64_t>(1, ctx_.cfg.retry_ms / 1000)));
+        res.set(http::field::retry_after, std::to_string(std::max<std::int64_t>(1, std::chrono::duration_cast<std::chrono::seconds>(ctx_.options.retry).count())));
         res.keep_alive(false);
         return res;
     }

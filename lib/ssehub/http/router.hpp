@@ -3,11 +3,11 @@
 #pragma once
 
 #include "ssehub/http/cors_policy.hpp"
+#include "ssehub/http/http_options.hpp"
 #include "ssehub/http/responses.hpp"
 #include "ssehub/hub/hub.hpp"
 #include "ssehub/hub/topic_filter.hpp"
 #include "ssehub/http/static_files.hpp"
-#include "ssehub/server/config.hpp"
 
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -39,7 +39,7 @@ struct static_reply {
 };
 
 struct router_context {
-    config const& cfg;          // publish_token is the effective one
+    http_options const& options;
     static_files& files;
     hub& events;
     std::function<std::string()> metrics_text; // Prometheus exposition of /metrics

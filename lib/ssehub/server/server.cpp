@@ -1,13 +1,14 @@
 #include "ssehub/server/server.hpp"
 
 #include "ssehub/http/bearer_auth.hpp"
-#include "ssehub/http/connection_limit.hpp"
+#include "ssehub/delivery/connection_limit.hpp"
 #include "ssehub/http/listener.hpp"
 #include "ssehub/http/request_counters.hpp"
 #include "ssehub/http/router.hpp"
 #include "ssehub/http/session_registry.hpp"
-#include "ssehub/hub/hub_shard.hpp"
+#include "ssehub/delivery/hub_shard.hpp"
 #include "ssehub/server/capacity.hpp"
+#include "ssehub/server/layer_options.hpp"
 #include "ssehub/server/metrics.hpp"
 #include "ssehub/server/periodic_task.hpp"
 #include "ssehub/server/ticker.hpp"
@@ -48,6 +49,7 @@ struct server::impl {
     // connection limit and the session registries, because handlers they may still hold (after
     // a forced stop) refer to them.
     config cfg;
+    http_options http; // what the sessions and the router need of cfg
     bool token_generated = false;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
     connection_limit limit;   // max_connections: every connection
@@ -72,23 +74,16 @@ struct server::impl {
 
     explicit impl(config c)
         : cfg(std::move(c))
+        , http(http_options_of(cfg))
         , limit(static_cast<std::size_t>(cfg.max_connections))
         , streams(static_cast<std::size_t>(cfg.max_streams))
-        , events(hub_options{static_cast<std::size_t>(cfg.ring_events), static_cast<std::size_t>(cfg.ring_bytes),
-                             first_event_id(), static_cast<std::uint64_t>(cfg.publish_backlog)})
+        , events(hub_options_of(cfg, first_event_id()))
         , contexts(make_contexts(cfg))
         , files(cfg.static_root)
-        , routes(router_context{cfg, files, events, [this] { return metrics(); }})
+        , routes(router_context{http, files, events, [this] { return metrics(); }})
         , acceptor(*contexts[0])
     {
-        delivery_options delivery;
-        delivery.queue_bytes = static_cast<std::size_t>(cfg.client_queue_bytes);
-        delivery.queue_frames = static_cast<std::size_t>(cfg.client_queue_frames);
-        delivery.send_buffer_bytes = static_cast<std::size_t>(cfg.client_sndbuf_bytes);
-        delivery.heartbeat = std::chrono::milliseconds(cfg.heartbeat_ms);
-        delivery.write_timeout = std::chrono::milliseconds(cfg.write_timeout_ms);
-        delivery.retry = std::chrono::milliseconds(cfg.retry_ms);
-        delivery.delivery_interval = std::chrono::microseconds(cfg.delivery_interval_us);
+        auto const delivery = delivery_options_of(cfg);
         for (auto& ctx : contexts) {
             guards.emplace_back(ctx->get_executor());
             shards.push_back(std::make_unique<hub_shard>(*ctx, events, delivery));
@@ -144,7 +139,7 @@ struct server::impl {
         return {t.subscribers, limit.open(), t.published, t.delivered, t.slow};
     }
 
-    session_env env_for(std::size_t i) { return session_env{cfg, routes, *shards[i], *registries[i], requests, streams}; }
+    session_env env_for(std::size_t i) { return session_env{http, routes, *shards[i], *registries[i], requests, streams}; }
 
     void start_tasks()
     {

@@ -3,7 +3,7 @@
 // event), and each subscriber then costs O(1) plus the frames it actually writes.
 #pragma once
 
-#include "ssehub/http/connection_limit.hpp"
+#include "ssehub/delivery/connection_limit.hpp"
 #include "ssehub/hub/hub.hpp"
 #include "ssehub/net.hpp"
 

@@ -1,4 +1,4 @@
-#include "ssehub/hub/publish_request.hpp"
+#include "ssehub/http/publish_request.hpp"
 
 #include "ssehub/hub/topic_filter.hpp"
 #include "ssehub/sse/sse_encoder.hpp"

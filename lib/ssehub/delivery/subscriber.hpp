@@ -1,7 +1,7 @@
 // One open SSE stream: a socket, a cursor into its shard's window and the frames it missed.
 #pragma once
 
-#include "ssehub/http/connection_limit.hpp"
+#include "ssehub/delivery/connection_limit.hpp"
 #include "ssehub/hub/hub.hpp"
 #include "ssehub/net.hpp"
 

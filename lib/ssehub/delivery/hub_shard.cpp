@@ -1,6 +1,6 @@
-#include "ssehub/hub/hub_shard.hpp"
+#include "ssehub/delivery/hub_shard.hpp"
 
-#include "ssehub/hub/subscriber.hpp"
+#include "ssehub/delivery/subscriber.hpp"
 #include "ssehub/sse/sse_encoder.hpp"
 
 #include <boost/asio/post.hpp>
