@@ -9,9 +9,10 @@ packages=(build-essential cmake ninja-build pkg-config curl
           libspdlog-dev libcli11-dev libssl-dev)
 if [[ "${1:-}" == "--test" ]]; then
   # nginx: proxy tests; chromium + node: browser and client tests; clang: fuzzers;
-  # podman & co: the container build test; wrk: load-generator comparisons.
+  # podman & co: the container build test; wrk: load-generator comparisons and e2e.wrk;
+  # openssl: the HTTP/2 test's self-signed certificate; ca-certificates: the store node trusts.
   packages+=(nginx chromium nodejs npm procps util-linux clang-14 libclang-rt-14-dev
-             podman buildah runc debootstrap uidmap wrk)
+             podman buildah runc debootstrap uidmap wrk openssl ca-certificates)
 fi
 
 missing=()
