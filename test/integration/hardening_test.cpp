@@ -855,7 +855,7 @@ BOOST_AUTO_TEST_CASE(valid_but_unusual_requests_are_served)
     BOOST_TEST_REQUIRE(old_publish.replies.size() == 1u);
     BOOST_TEST(old_publish.replies[0].status == 202);
     BOOST_TEST(old_publish.closed);
-    BOOST_TEST(watcher.next_event().value_or(sse::parsed_event{}).data == "43");
+    BOOST_TEST(watcher.next_event().value_or(parsed_event{}).data == "43");
     {
         connection stream10(s.port());
         BOOST_TEST_REQUIRE(stream10.send("GET /events?topic=t HTTP/1.0\r\n\r\n"));
@@ -875,7 +875,7 @@ BOOST_AUTO_TEST_CASE(valid_but_unusual_requests_are_served)
     BOOST_TEST(p.replies[2].status == 200);
     BOOST_TEST(p.replies[2].body == R"({"status":"ok"})");
     BOOST_TEST(p.closed);
-    BOOST_TEST(watcher.next_event().value_or(sse::parsed_event{}).data == "44");
+    BOOST_TEST(watcher.next_event().value_or(parsed_event{}).data == "44");
 
     // Expect: 100-continue: the interim answer first, then the body, then 202.
     connection x(s.port());
@@ -887,7 +887,7 @@ BOOST_AUTO_TEST_CASE(valid_but_unusual_requests_are_served)
     auto const final_replies = parse_replies(x.received());
     BOOST_TEST_REQUIRE(final_replies.size() == 2u);
     BOOST_TEST(final_replies[1].status == 202);
-    BOOST_TEST(watcher.next_event().value_or(sse::parsed_event{}).data == "45");
+    BOOST_TEST(watcher.next_event().value_or(parsed_event{}).data == "45");
     BOOST_TEST(!watcher.next_event(100ms)); // exactly the four published
     require_still_serving(s);
 }
@@ -957,8 +957,8 @@ BOOST_AUTO_TEST_CASE(odd_last_event_ids_and_unknown_topics_are_harmless)
     BOOST_TEST_REQUIRE(unknown.head().status == 200);
     BOOST_TEST(s.get().events().next_id() == before);
     BOOST_TEST_REQUIRE(http_publish(s.port(), R"({"topic":"t","data":1})", s.token()).status == 202);
-    BOOST_TEST(empty.next_event().value_or(sse::parsed_event{}).data == "1");
-    BOOST_TEST(empty_query.next_event().value_or(sse::parsed_event{}).data == "1");
+    BOOST_TEST(empty.next_event().value_or(parsed_event{}).data == "1");
+    BOOST_TEST(empty_query.next_event().value_or(parsed_event{}).data == "1");
     BOOST_TEST(!unknown.next_event(300ms));
     BOOST_TEST(!unknown.wait_closed(10ms));
     require_still_serving(s);

@@ -30,7 +30,7 @@ std::string batch_body(int from, int count, std::string const& topic = "t", std:
     return body + "]";
 }
 
-int index_of(sse::parsed_event const& e)
+int index_of(parsed_event const& e)
 {
     auto const at = e.data.find("\"i\":");
     return std::stoi(e.data.substr(at + 4));
@@ -85,7 +85,7 @@ std::uint16_t local_port(int fd)
 void publish_big_events_to(running_server& s, sse_client& fast, int total)
 {
     constexpr int per_batch = 10; // 600 KB bodies, under max_body_bytes
-    std::vector<sse::parsed_event> got;
+    std::vector<parsed_event> got;
     for (int b = 0; b < total / per_batch; ++b) {
         BOOST_REQUIRE_EQUAL(http_publish(s.port(), batch_body(b * per_batch, per_batch, "t", 60000), s.token()).status, 202);
         for (auto& e : fast.events(per_batch, 10s))
@@ -169,7 +169,7 @@ BOOST_AUTO_TEST_CASE(topics_filter_what_a_subscriber_gets)
     BOOST_REQUIRE_EQUAL(http_publish(s.port(),
                                      R"([{"topic":"a","data":1},{"topic":"b","data":2},{"topic":"c","data":3},{"topic":"a","data":4}])",
                                      s.token()).status, 202);
-    auto data = [](std::vector<sse::parsed_event> const& v) {
+    auto data = [](std::vector<parsed_event> const& v) {
         std::string out;
         for (auto const& e : v)
             out += e.data;

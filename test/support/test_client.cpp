@@ -173,7 +173,7 @@ http_reply http_publish(std::uint16_t port, std::string const& body, std::string
 }
 
 sse_client::sse_client(std::uint16_t port, std::string const& target, std::string const& extra_headers)
-    : parser_([this](sse::parsed_event const& e) { queue_.push_back(e); }, [this](std::string_view) { ++comments_; })
+    : parser_([this](parsed_event const& e) { queue_.push_back(e); }, [this](std::string_view) { ++comments_; })
 {
     fd_ = connect_loopback(port);
     send_all(fd_, "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n" + extra_headers + "\r\n");
@@ -210,7 +210,7 @@ bool sse_client::read_some(std::chrono::milliseconds timeout)
     return true;
 }
 
-std::optional<sse::parsed_event> sse_client::next_event(std::chrono::milliseconds timeout)
+std::optional<parsed_event> sse_client::next_event(std::chrono::milliseconds timeout)
 {
     auto const deadline = clock::now() + timeout;
     while (queue_.empty()) {
@@ -223,9 +223,9 @@ std::optional<sse::parsed_event> sse_client::next_event(std::chrono::millisecond
     return e;
 }
 
-std::vector<sse::parsed_event> sse_client::events(std::size_t n, std::chrono::milliseconds timeout)
+std::vector<parsed_event> sse_client::events(std::size_t n, std::chrono::milliseconds timeout)
 {
-    std::vector<sse::parsed_event> out;
+    std::vector<parsed_event> out;
     auto const deadline = clock::now() + timeout;
     while (out.size() < n) {
         auto const left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());

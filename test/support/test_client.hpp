@@ -3,7 +3,7 @@
 #pragma once
 
 #include "ssehub/server/config.hpp"
-#include "ssehub/sse/event_parser.hpp"
+#include "support/event_parser.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -52,8 +52,8 @@ public:
     sse_client& operator=(sse_client const&) = delete;
 
     http_reply const& head() const { return head_; }
-    std::optional<sse::parsed_event> next_event(std::chrono::milliseconds timeout = 5s);
-    std::vector<sse::parsed_event> events(std::size_t n, std::chrono::milliseconds timeout = 10s);
+    std::optional<parsed_event> next_event(std::chrono::milliseconds timeout = 5s);
+    std::vector<parsed_event> events(std::size_t n, std::chrono::milliseconds timeout = 10s);
     int comments() const { return comments_; }
     std::optional<std::uint64_t> retry() const { return parser_.retry(); }
     std::string const& last_event_id() const { return parser_.last_event_id(); } // what a browser would resume from
@@ -66,9 +66,9 @@ private:
     int fd_ = -1;
     bool eof_ = false;
     http_reply head_;
-    std::deque<sse::parsed_event> queue_;
+    std::deque<parsed_event> queue_;
     int comments_ = 0;
-    sse::event_parser parser_;
+    event_parser parser_;
 };
 
 // ssehub::server on its own threads, port 0, loopback; stopped and joined on destruction.
