@@ -1,18 +1,22 @@
-// Loopback helpers for the integration tests: raw HTTP requests, an SSE client that parses
-// exactly as a browser does, the server run in-process or as a child process.
+// Loopback helpers for the integration tests: raw HTTP requests and connections, an SSE client
+// that parses exactly as a browser does, /metrics samples, the server run in-process or as a
+// child process.
 #pragma once
 
 #include "ssehub/server/config.hpp"
 #include "support/event_parser.hpp"
+#include "support/metric.hpp"
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -42,6 +46,51 @@ http_reply http_exchange(std::uint16_t port, std::string const& raw, std::chrono
 http_reply http_get(std::uint16_t port, std::string const& target, std::string const& extra_headers = {});
 http_reply http_publish(std::uint16_t port, std::string const& body, std::string const& token,
                         std::string const& content_type = "application/json");
+
+// The unlabelled sample `name` of GET /metrics (see support/metric.hpp); nullopt when the answer
+// is not 200 or lacks it.
+std::optional<std::uint64_t> metric(std::uint16_t port, std::string const& name);
+
+// Parses every complete response at the front of `bytes`, at most `at_most` (all of ssehub's
+// non-stream answers carry a Content-Length); `rest` keeps what follows the last complete one.
+std::vector<http_reply> parse_replies(std::string_view bytes, std::string* rest = nullptr,
+                                      std::size_t at_most = SIZE_MAX);
+
+// One raw client connection: send anything, read whatever comes back. Not thread-safe.
+class connection {
+public:
+    explicit connection(std::uint16_t port);
+    ~connection();
+    connection(connection const&) = delete;
+    connection& operator=(connection const&) = delete;
+
+    // Sends what the server takes; false once it stopped taking (closed or reset).
+    bool send(std::string_view bytes);
+    // Reads until `done(received)`, the peer closes, or the deadline; returns done(received).
+    bool read_until(std::chrono::steady_clock::time_point deadline, std::function<bool(std::string const&)> const& done);
+    // The next complete response, or nullopt on timeout or close.
+    std::optional<http_reply> read_reply(std::chrono::milliseconds timeout = 3s);
+    // True when the server closes the connection within `timeout`.
+    bool wait_closed(std::chrono::milliseconds timeout);
+
+    std::string const& received() const { return received_; }
+    bool closed() const { return closed_; }
+    int fd() const { return fd_; }
+    void close();
+
+private:
+    int fd_;
+    std::string received_;
+    bool closed_ = false;
+};
+
+// Sends `raw` on a fresh connection; everything the server sends until it closes (or `timeout`).
+struct raw_result {
+    std::vector<http_reply> replies;
+    std::string unparsed;
+    bool closed = false;
+};
+raw_result raw_exchange(std::uint16_t port, std::string_view raw, std::chrono::milliseconds timeout = 3s);
 
 // A streaming client: GET target, then events as the browser would see them.
 class sse_client {
