@@ -2,7 +2,7 @@
 // reference parser (the WHATWG rules) does, however the bytes are split across reads.
 #include "sse_parser.hpp"
 
-#include "ssehub/sse/event_parser.hpp"
+#include "support/event_parser.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -35,7 +35,7 @@ std::vector<seen> with_loadgen(std::string_view stream, std::size_t max_chunk, s
 std::vector<seen> with_reference(std::string_view stream)
 {
     std::vector<seen> out;
-    ssehub::sse::event_parser p([&](ssehub::sse::parsed_event const& e) { out.push_back({e.type, e.data, e.last_event_id}); });
+    ssehub::test::event_parser p([&](ssehub::test::parsed_event const& e) { out.push_back({e.type, e.data, e.last_event_id}); });
     p.feed(stream);
     return out;
 }

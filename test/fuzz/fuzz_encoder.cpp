@@ -1,8 +1,8 @@
 // Fuzz target: encoder round trip. Any event name and payload: either the name is refused, or
 // a client parsing the encoded frame (fed in two arbitrary slices) gets exactly the same
 // event: same type, same id, same payload with line breaks normalized to LF.
-#include "ssehub/sse/event_parser.hpp"
 #include "ssehub/sse/sse_encoder.hpp"
+#include "support/event_parser.hpp"
 
 #include <cstdint>
 #include <cstdlib>
@@ -22,13 +22,13 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
         return 0;
 
     auto const frame = ssehub::sse::encode_frame(42, ssehub::sse::encode_body(name, payload));
-    std::vector<ssehub::sse::parsed_event> seen;
-    ssehub::sse::event_parser parser([&](ssehub::sse::parsed_event const& e) { seen.push_back(e); });
+    std::vector<ssehub::test::parsed_event> seen;
+    ssehub::test::event_parser parser([&](ssehub::test::parsed_event const& e) { seen.push_back(e); });
     auto const split = std::min<std::size_t>(data[1], frame.size());
     parser.feed(std::string_view(frame).substr(0, split));
     parser.feed(std::string_view(frame).substr(split));
 
-    auto const expected = ssehub::sse::normalize_line_breaks(payload);
+    auto const expected = ssehub::test::normalize_line_breaks(payload);
     if (seen.size() != 1 || seen[0].type != name || seen[0].data != expected || seen[0].last_event_id != "42")
         std::abort();
     return 0;

@@ -3,8 +3,8 @@
 // must publish nothing. A JSON `data` must reach the client as JSON that parses to the value sent.
 #include "ssehub/hub/hub.hpp"
 #include "ssehub/http/publish_request.hpp"
-#include "ssehub/sse/event_parser.hpp"
 #include "ssehub/sse/sse_encoder.hpp"
+#include "support/event_parser.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
@@ -19,7 +19,7 @@ namespace {
 // Every data: line a client receives for a non-string value must parse as JSON (JSON.parse:
 // no "Infinity") and mean what was published: read again, it is the same value, so it
 // serializes to the same text.
-void check_json_data_round_trips(std::string_view body, std::vector<ssehub::sse::parsed_event> const& seen)
+void check_json_data_round_trips(std::string_view body, std::vector<ssehub::test::parsed_event> const& seen)
 {
     boost::system::error_code ec;
     auto const doc = boost::json::parse(body, ec);
@@ -70,14 +70,14 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
         std::abort();
     std::vector<ssehub::frame_ptr> frames;
     events.pull(1, frames);
-    std::vector<ssehub::sse::parsed_event> seen;
-    ssehub::sse::event_parser parser([&](ssehub::sse::parsed_event const& e) { seen.push_back(e); });
+    std::vector<ssehub::test::parsed_event> seen;
+    ssehub::test::event_parser parser([&](ssehub::test::parsed_event const& e) { seen.push_back(e); });
     for (auto const& f : frames)
         parser.feed(f->bytes);
     if (seen.size() != drafts.size())
         std::abort();
     for (std::size_t i = 0; i < drafts.size(); ++i) {
-        if (seen[i].type != drafts[i].event || seen[i].data != ssehub::sse::normalize_line_breaks(drafts[i].payload)
+        if (seen[i].type != drafts[i].event || seen[i].data != ssehub::test::normalize_line_breaks(drafts[i].payload)
             || seen[i].last_event_id != std::to_string(ids[i]))
             std::abort();
     }

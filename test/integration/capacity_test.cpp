@@ -75,17 +75,6 @@ struct raw_streams {
     }
 };
 
-// (hardening_test and hub_test have their own; one shared helper in test/support is left for
-// when nobody else is editing those files.)
-std::optional<std::uint64_t> metric(std::uint16_t port, std::string const& name)
-{
-    auto const r = http_get(port, "/metrics");
-    auto const at = r.body.find("\n" + name + " ");
-    if (r.status != 200 || at == std::string::npos)
-        return std::nullopt;
-    return std::stoull(r.body.substr(at + name.size() + 2));
-}
-
 void raise_own_file_limit()
 {
     rlimit rl{};

@@ -16,14 +16,11 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 #include <memory>
-#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -36,147 +33,6 @@ using namespace ssehub::test;
 namespace {
 
 using clock = std::chrono::steady_clock;
-
-std::chrono::milliseconds left_until(clock::time_point deadline)
-{
-    return std::max(0ms, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now()));
-}
-
-// Parses every complete response at the front of `bytes` (all of ssehub's non-stream answers
-// carry a Content-Length); `rest` keeps what follows the last complete one.
-std::vector<http_reply> parse_replies(std::string_view bytes, std::string* rest = nullptr,
-                                      std::size_t at_most = SIZE_MAX)
-{
-    std::vector<http_reply> out;
-    while (out.size() < at_most) {
-        auto const end = bytes.find("\r\n\r\n");
-        if (end == std::string_view::npos || !bytes.starts_with("HTTP/1."))
-            break;
-        http_reply r;
-        r.status = std::atoi(std::string(bytes.substr(9, 3)).c_str());
-        for (auto pos = bytes.find("\r\n"); pos < end;) {
-            auto const next = bytes.find("\r\n", pos + 2);
-            auto const line = bytes.substr(pos + 2, next - pos - 2);
-            if (auto const colon = line.find(':'); colon != std::string_view::npos) {
-                std::string name(line.substr(0, colon));
-                std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-                auto value = line.substr(colon + 1);
-                value.remove_prefix(std::min(value.size(), value.find_first_not_of(' ')));
-                r.headers[name] = std::string(value);
-            }
-            pos = next;
-        }
-        auto const length = r.status == 100 ? 0u : std::stoul(r.header("content-length").empty() ? "0" : r.header("content-length"));
-        if (bytes.size() < end + 4 + length)
-            break;
-        r.body = std::string(bytes.substr(end + 4, length));
-        bytes.remove_prefix(end + 4 + length);
-        out.push_back(std::move(r));
-    }
-    if (rest)
-        *rest = std::string(bytes);
-    return out;
-}
-
-// One raw client connection: send anything, read whatever comes back.
-class connection {
-public:
-    explicit connection(std::uint16_t port) : fd_(connect_loopback(port)) { }
-    ~connection() { close(); }
-    connection(connection const&) = delete;
-    connection& operator=(connection const&) = delete;
-
-    // Sends what the server takes; false once it stopped taking (closed or reset).
-    bool send(std::string_view bytes)
-    {
-        while (!bytes.empty()) {
-            auto const n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-            if (n <= 0)
-                return false;
-            bytes.remove_prefix(static_cast<std::size_t>(n));
-        }
-        return true;
-    }
-
-    // Reads until `done(received)`, the peer closes, or the deadline; returns done(received).
-    template <class Done>
-    bool read_until(clock::time_point deadline, Done done)
-    {
-        char chunk[65536];
-        while (!done(received_) && !closed_) {
-            pollfd p{fd_, POLLIN, 0};
-            if (::poll(&p, 1, static_cast<int>(left_until(deadline).count())) <= 0)
-                break;
-            auto const n = ::recv(fd_, chunk, sizeof chunk, 0);
-            if (n <= 0)
-                closed_ = true; // EOF or reset: the server is done with us either way
-            else
-                received_.append(chunk, static_cast<std::size_t>(n));
-        }
-        return done(received_);
-    }
-
-    // The next complete response, or nullopt on timeout or close.
-    std::optional<http_reply> read_reply(std::chrono::milliseconds timeout = 3s)
-    {
-        read_until(clock::now() + timeout, [](std::string const& b) { return !parse_replies(b, nullptr, 1).empty(); });
-        std::string rest;
-        auto replies = parse_replies(received_, &rest, 1);
-        if (replies.empty())
-            return std::nullopt;
-        received_ = std::move(rest);
-        return std::move(replies.front());
-    }
-
-    // True when the server closes the connection within `timeout`.
-    bool wait_closed(std::chrono::milliseconds timeout)
-    {
-        read_until(clock::now() + timeout, [](std::string const&) { return false; });
-        return closed_;
-    }
-
-    std::string const& received() const { return received_; }
-    bool closed() const { return closed_; }
-    int fd() const { return fd_; }
-    void close()
-    {
-        if (fd_ >= 0)
-            ::close(fd_);
-        fd_ = -1;
-    }
-
-private:
-    int fd_;
-    std::string received_;
-    bool closed_ = false;
-};
-
-// Sends `raw` on a fresh connection; everything the server sends until it closes (or 3 s).
-struct raw_result {
-    std::vector<http_reply> replies;
-    std::string unparsed;
-    bool closed = false;
-};
-
-raw_result raw_exchange(std::uint16_t port, std::string_view raw, std::chrono::milliseconds timeout = 3s)
-{
-    connection c(port);
-    c.send(raw); // the server may stop reading early (an error answer), which is fine
-    c.wait_closed(timeout);
-    raw_result r;
-    r.replies = parse_replies(c.received(), &r.unparsed);
-    r.closed = c.closed();
-    return r;
-}
-
-std::optional<std::uint64_t> metric(std::uint16_t port, std::string const& name)
-{
-    auto const r = http_get(port, "/metrics");
-    auto const at = r.body.find("\n" + name + " ");
-    if (r.status != 200 || at == std::string::npos)
-        return std::nullopt;
-    return std::stoull(r.body.substr(at + name.size() + 2));
-}
 
 // Polls until `pred()` or the deadline; returns pred().
 template <class Pred>
@@ -855,7 +711,7 @@ BOOST_AUTO_TEST_CASE(valid_but_unusual_requests_are_served)
     BOOST_TEST_REQUIRE(old_publish.replies.size() == 1u);
     BOOST_TEST(old_publish.replies[0].status == 202);
     BOOST_TEST(old_publish.closed);
-    BOOST_TEST(watcher.next_event().value_or(sse::parsed_event{}).data == "43");
+    BOOST_TEST(watcher.next_event().value_or(parsed_event{}).data == "43");
     {
         connection stream10(s.port());
         BOOST_TEST_REQUIRE(stream10.send("GET /events?topic=t HTTP/1.0\r\n\r\n"));
@@ -875,7 +731,7 @@ BOOST_AUTO_TEST_CASE(valid_but_unusual_requests_are_served)
     BOOST_TEST(p.replies[2].status == 200);
     BOOST_TEST(p.replies[2].body == R"({"status":"ok"})");
     BOOST_TEST(p.closed);
-    BOOST_TEST(watcher.next_event().value_or(sse::parsed_event{}).data == "44");
+    BOOST_TEST(watcher.next_event().value_or(parsed_event{}).data == "44");
 
     // Expect: 100-continue: the interim answer first, then the body, then 202.
     connection x(s.port());
@@ -887,7 +743,7 @@ BOOST_AUTO_TEST_CASE(valid_but_unusual_requests_are_served)
     auto const final_replies = parse_replies(x.received());
     BOOST_TEST_REQUIRE(final_replies.size() == 2u);
     BOOST_TEST(final_replies[1].status == 202);
-    BOOST_TEST(watcher.next_event().value_or(sse::parsed_event{}).data == "45");
+    BOOST_TEST(watcher.next_event().value_or(parsed_event{}).data == "45");
     BOOST_TEST(!watcher.next_event(100ms)); // exactly the four published
     require_still_serving(s);
 }
@@ -957,8 +813,8 @@ BOOST_AUTO_TEST_CASE(odd_last_event_ids_and_unknown_topics_are_harmless)
     BOOST_TEST_REQUIRE(unknown.head().status == 200);
     BOOST_TEST(s.get().events().next_id() == before);
     BOOST_TEST_REQUIRE(http_publish(s.port(), R"({"topic":"t","data":1})", s.token()).status == 202);
-    BOOST_TEST(empty.next_event().value_or(sse::parsed_event{}).data == "1");
-    BOOST_TEST(empty_query.next_event().value_or(sse::parsed_event{}).data == "1");
+    BOOST_TEST(empty.next_event().value_or(parsed_event{}).data == "1");
+    BOOST_TEST(empty_query.next_event().value_or(parsed_event{}).data == "1");
     BOOST_TEST(!unknown.next_event(300ms));
     BOOST_TEST(!unknown.wait_closed(10ms));
     require_still_serving(s);

@@ -30,7 +30,7 @@ std::string batch_body(int from, int count, std::string const& topic = "t", std:
     return body + "]";
 }
 
-int index_of(sse::parsed_event const& e)
+int index_of(parsed_event const& e)
 {
     auto const at = e.data.find("\"i\":");
     return std::stoi(e.data.substr(at + 4));
@@ -63,14 +63,6 @@ void publish_back_to_back(std::uint16_t port, std::string const& token, std::str
     BOOST_REQUIRE_MESSAGE(accepted == 2, answers.substr(0, 300));
 }
 
-std::uint64_t metric(std::uint16_t port, std::string const& name)
-{
-    auto const body = http_get(port, "/metrics").body;
-    auto const at = body.find("\n" + name + " ");
-    BOOST_REQUIRE(at != std::string::npos);
-    return std::stoull(body.substr(at + name.size() + 2));
-}
-
 std::uint16_t local_port(int fd)
 {
     sockaddr_in address{};
@@ -85,7 +77,7 @@ std::uint16_t local_port(int fd)
 void publish_big_events_to(running_server& s, sse_client& fast, int total)
 {
     constexpr int per_batch = 10; // 600 KB bodies, under max_body_bytes
-    std::vector<sse::parsed_event> got;
+    std::vector<parsed_event> got;
     for (int b = 0; b < total / per_batch; ++b) {
         BOOST_REQUIRE_EQUAL(http_publish(s.port(), batch_body(b * per_batch, per_batch, "t", 60000), s.token()).status, 202);
         for (auto& e : fast.events(per_batch, 10s))
@@ -169,7 +161,7 @@ BOOST_AUTO_TEST_CASE(topics_filter_what_a_subscriber_gets)
     BOOST_REQUIRE_EQUAL(http_publish(s.port(),
                                      R"([{"topic":"a","data":1},{"topic":"b","data":2},{"topic":"c","data":3},{"topic":"a","data":4}])",
                                      s.token()).status, 202);
-    auto data = [](std::vector<sse::parsed_event> const& v) {
+    auto data = [](std::vector<parsed_event> const& v) {
         std::string out;
         for (auto const& e : v)
             out += e.data;
@@ -203,7 +195,7 @@ BOOST_AUTO_TEST_CASE(reconnect_with_last_event_id_gets_exactly_the_missed_events
             BOOST_TEST(index_of(got[i]) == i + 5);
         BOOST_TEST(!c.next_event(150ms)); // exactly once: nothing more
     }
-    BOOST_TEST(metric(s.port(), "ssehub_replays_total") == 3u);
+    BOOST_TEST(metric(s.port(), "ssehub_replays_total").value() == 3u);
 }
 
 BOOST_AUTO_TEST_CASE(replay_respects_topics)
@@ -244,7 +236,7 @@ BOOST_AUTO_TEST_CASE(too_old_or_foreign_ids_get_the_history_lost_event)
         BOOST_REQUIRE(live);
         BOOST_TEST(index_of(*live) == 100);
     }
-    BOOST_TEST(metric(s.port(), "ssehub_resets_total") == 6u);
+    BOOST_TEST(metric(s.port(), "ssehub_resets_total").value() == 6u);
     // A 10 KB id does not fit the header limit: a clear 431, not a stream.
     auto const huge = http_get(s.port(), "/events", "Last-Event-ID: " + std::string(10000, '9') + "\r\n");
     BOOST_TEST(huge.status == 431);
@@ -299,14 +291,14 @@ BOOST_AUTO_TEST_CASE(a_client_that_stops_reading_is_cut_while_a_fast_one_gets_ev
     BOOST_REQUIRE_EQUAL(got.size(), static_cast<std::size_t>(total));
     for (int i = 0; i < total; ++i)
         BOOST_REQUIRE_EQUAL(index_of(got[i]), i);
-    BOOST_TEST(metric(s.port(), "ssehub_slow_disconnects_total") == 1u);
+    BOOST_TEST(metric(s.port(), "ssehub_slow_disconnects_total").value() == 1u);
     // The slow client finds its stream ended short of the total once it reads again.
     std::size_t slow_count = 0;
     while (slow.next_event(2s))
         ++slow_count;
     BOOST_TEST(slow.wait_closed(1s));
     BOOST_TEST(slow_count < static_cast<std::size_t>(total));
-    BOOST_TEST(metric(s.port(), "ssehub_queue_high_water_bytes") > 1u << 20);
+    BOOST_TEST(metric(s.port(), "ssehub_queue_high_water_bytes").value() > 1u << 20);
 }
 
 BOOST_AUTO_TEST_CASE(a_slow_client_cut_sees_its_end_at_once_and_leaves_no_socket_behind)
@@ -320,7 +312,7 @@ BOOST_AUTO_TEST_CASE(a_slow_client_cut_sees_its_end_at_once_and_leaves_no_socket
     ::setsockopt(slow.fd(), SOL_SOCKET, SO_RCVBUF, &tiny, sizeof tiny);
     sse_client fast(s.port(), "/events");
     publish_big_events_to(s, fast, 200); // 12 MB
-    auto const slow_cut = [&] { return metric(s.port(), "ssehub_slow_disconnects_total") == 1u; };
+    auto const slow_cut = [&] { return metric(s.port(), "ssehub_slow_disconnects_total").value() == 1u; };
     for (auto const deadline = std::chrono::steady_clock::now() + 5s; !slow_cut() && std::chrono::steady_clock::now() < deadline;)
         std::this_thread::sleep_for(20ms);
     BOOST_REQUIRE(slow_cut());
@@ -329,7 +321,7 @@ BOOST_AUTO_TEST_CASE(a_slow_client_cut_sees_its_end_at_once_and_leaves_no_socket
     BOOST_TEST(left.empty(), left.size() << " socket(s) left, the first in state "
                                          << (left.empty() ? 0 : left.front().state) << " holding "
                                          << (left.empty() ? 0 : left.front().tx_queue) << " bytes");
-    BOOST_TEST(metric(s.port(), "ssehub_subscribers") == 1u);
+    BOOST_TEST(metric(s.port(), "ssehub_subscribers").value() == 1u);
     // Reading again, the slow client learns of the end at once, not after the stale events.
     auto const started = std::chrono::steady_clock::now();
     BOOST_TEST(slow.wait_closed(1s));
@@ -409,7 +401,7 @@ BOOST_AUTO_TEST_CASE(a_pass_in_turns_over_many_streams_loses_no_stream_and_no_ev
         for (std::size_t i = 1; i < seen.size(); ++i)
             BOOST_REQUIRE_EQUAL(seen[i], seen[0] + static_cast<int>(i));
     }
-    BOOST_TEST(metric(s.port(), "ssehub_slow_disconnects_total") == 0u);
+    BOOST_TEST(metric(s.port(), "ssehub_slow_disconnects_total").value() == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(a_publish_ahead_of_the_fanout_by_more_than_the_backlog_is_answered_once_taken)
@@ -418,7 +410,7 @@ BOOST_AUTO_TEST_CASE(a_publish_ahead_of_the_fanout_by_more_than_the_backlog_is_a
     BOOST_REQUIRE_EQUAL(http_publish(f.server.port(), batch_body(1, 100), f.server.token()).status, 202);
     // Answered only once every io thread took all but the last 10 of them for its subscribers.
     BOOST_TEST(f.untaken() <= 10u);
-    BOOST_TEST(metric(f.server.port(), "ssehub_publish_waits_total") == 1u);
+    BOOST_TEST(metric(f.server.port(), "ssehub_publish_waits_total").value() == 1u);
     auto const got = f.client.events(100, 5s);
     BOOST_REQUIRE_EQUAL(got.size(), 100u);
     BOOST_TEST(index_of(got.back()) == 100);
@@ -429,7 +421,7 @@ BOOST_AUTO_TEST_CASE(a_held_publish_is_answered_after_publish_wait_ms_even_if_th
     lagging_fanout f(1'000'000, 10, 20); // the next pass is 1 s away; the answer waits 20 ms
     BOOST_REQUIRE_EQUAL(http_publish(f.server.port(), batch_body(1, 100), f.server.token()).status, 202);
     BOOST_TEST(f.untaken() > 10u); // answered before the pass
-    BOOST_TEST(metric(f.server.port(), "ssehub_publish_waits_total") == 1u);
+    BOOST_TEST(metric(f.server.port(), "ssehub_publish_waits_total").value() == 1u);
     BOOST_TEST(f.client.events(100, 5s).size() == 100u); // and the pass still delivers them
 }
 
@@ -437,7 +429,7 @@ BOOST_AUTO_TEST_CASE(with_no_backlog_limit_a_publish_is_answered_before_the_fano
 {
     lagging_fanout f(300'000, 0, 1000);
     BOOST_REQUIRE_EQUAL(http_publish(f.server.port(), batch_body(1, 100), f.server.token()).status, 202);
-    BOOST_TEST(metric(f.server.port(), "ssehub_publish_waits_total") == 0u);
+    BOOST_TEST(metric(f.server.port(), "ssehub_publish_waits_total").value() == 0u);
     BOOST_TEST(f.client.events(100, 5s).size() == 100u);
 }
 
@@ -585,7 +577,7 @@ BOOST_AUTO_TEST_CASE(a_publish_larger_than_ring_events_is_refused_with_413_and_c
     auto const e = other.next_event();
     BOOST_REQUIRE(e);
     BOOST_TEST(index_of(*e) == 5000);
-    BOOST_TEST(metric(s.port(), "ssehub_lag_disconnects_total") == 0u);
+    BOOST_TEST(metric(s.port(), "ssehub_lag_disconnects_total").value() == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(a_publish_larger_than_ring_bytes_is_refused_with_413)
@@ -627,7 +619,7 @@ BOOST_AUTO_TEST_CASE(a_lag_cuts_only_the_subscribers_whose_topics_lost_events)
     BOOST_TEST(!other.wait_closed(200ms));
     BOOST_TEST(big.wait_closed(5s));
     BOOST_TEST(every.wait_closed(5s));
-    BOOST_TEST(metric(s.port(), "ssehub_lag_disconnects_total") == 2u);
+    BOOST_TEST(metric(s.port(), "ssehub_lag_disconnects_total").value() == 2u);
 
     // The cut stream resumes from the position its opening carried: events 1..200 are gone,
     // and it says so instead of starting afresh.
@@ -695,7 +687,7 @@ BOOST_AUTO_TEST_CASE(a_stream_that_survives_a_lag_mid_write_gets_every_event_of_
     BOOST_TEST(intact);
     BOOST_TEST(index_of(got[count]) == count);
     BOOST_TEST(big.wait_closed(5s));
-    BOOST_TEST(metric(s.port(), "ssehub_lag_disconnects_total") == 1u);
+    BOOST_TEST(metric(s.port(), "ssehub_lag_disconnects_total").value() == 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

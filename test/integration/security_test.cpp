@@ -1,8 +1,8 @@
 // Subscriber tokens, CORS and secrets in logs, against the real server.
 #include "support/test_client.hpp"
 
-#include "ssehub/http/subscriber_auth.hpp"
 #include "ssehub/server/server.hpp"
+#include "support/subscriber_token.hpp"
 
 #include <boost/test/unit_test.hpp>
 

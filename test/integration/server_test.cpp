@@ -94,9 +94,9 @@ BOOST_AUTO_TEST_CASE(health_unknown_and_wrong_method)
     auto const metrics = http_get(s.port(), "/metrics");
     BOOST_TEST(metrics.status == 200);
     BOOST_TEST(metrics.header("content-type").starts_with("text/plain; version=0.0.4"));
-    BOOST_TEST(metrics.body.find("ssehub_http_requests_total{route=\"healthz\",status=\"200\"} 1\n") != std::string::npos);
-    BOOST_TEST(metrics.body.find("ssehub_http_requests_total{route=\"static\",status=\"404\"} 1\n") != std::string::npos);
-    BOOST_TEST(metrics.body.find("ssehub_http_requests_total{route=\"publish\",status=\"405\"} 1\n") != std::string::npos);
+    BOOST_TEST(metric(metrics.body, R"(ssehub_http_requests_total{route="healthz",status="200"})").value_or(0) == 1u);
+    BOOST_TEST(metric(metrics.body, R"(ssehub_http_requests_total{route="static",status="404"})").value_or(0) == 1u);
+    BOOST_TEST(metric(metrics.body, R"(ssehub_http_requests_total{route="publish",status="405"})").value_or(0) == 1u);
     BOOST_TEST(metrics.body.find("ssehub_build_info{version=") != std::string::npos);
 }
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 
@@ -29,7 +30,7 @@ std::string lower(std::string s)
 
 // Reads until `done(buffer)` or timeout/EOF; returns false on timeout.
 template <class Done>
-bool read_until(int fd, std::string& buffer, clock::time_point deadline, Done done, bool& eof)
+bool receive_until(int fd, std::string& buffer, clock::time_point deadline, Done done, bool& eof)
 {
     char chunk[65536];
     while (!done(buffer)) {
@@ -49,29 +50,34 @@ bool read_until(int fd, std::string& buffer, clock::time_point deadline, Done do
     return true;
 }
 
-// Parses status line and headers from the front of `buffer`; erases them.
-http_reply parse_head(std::string& buffer)
+// The status and headers of a response head (without its blank line); no body.
+http_reply parse_head_lines(std::string_view head)
 {
     http_reply r;
-    auto const end = buffer.find("\r\n\r\n");
-    if (end == std::string::npos)
-        throw std::runtime_error("no complete response head: " + buffer.substr(0, 200));
-    auto const head = buffer.substr(0, end);
-    buffer.erase(0, end + 4);
     auto const sp = head.find(' ');
-    r.status = std::stoi(head.substr(sp + 1, 3));
-    std::size_t pos = head.find("\r\n");
-    while (pos != std::string::npos) {
+    r.status = std::atoi(std::string(head.substr(sp + 1, 3)).c_str());
+    auto pos = head.find("\r\n");
+    while (pos != std::string_view::npos) {
         auto const next = head.find("\r\n", pos + 2);
-        auto const line = head.substr(pos + 2, next == std::string::npos ? std::string::npos : next - pos - 2);
-        auto const colon = line.find(':');
-        if (colon != std::string::npos) {
+        auto const line = head.substr(pos + 2, next == std::string_view::npos ? std::string_view::npos : next - pos - 2);
+        if (auto const colon = line.find(':'); colon != std::string_view::npos) {
             auto value = line.substr(colon + 1);
-            value.erase(0, value.find_first_not_of(' '));
-            r.headers[lower(line.substr(0, colon))] = value;
+            value.remove_prefix(std::min(value.size(), value.find_first_not_of(' ')));
+            r.headers[lower(std::string(line.substr(0, colon)))] = std::string(value);
         }
         pos = next;
     }
+    return r;
+}
+
+// Parses status line and headers from the front of `buffer`; erases them.
+http_reply parse_head(std::string& buffer)
+{
+    auto const end = buffer.find("\r\n\r\n");
+    if (end == std::string::npos)
+        throw std::runtime_error("no complete response head: " + buffer.substr(0, 200));
+    auto r = parse_head_lines(std::string_view(buffer).substr(0, end));
+    buffer.erase(0, end + 4);
     return r;
 }
 
@@ -127,7 +133,7 @@ http_reply http_exchange(std::uint16_t port, std::string const& raw, std::chrono
     auto const deadline = clock::now() + timeout;
     std::string buffer;
     bool eof = false;
-    if (!read_until(fd, buffer, deadline, [](std::string const& b) { return b.find("\r\n\r\n") != std::string::npos; }, eof))
+    if (!receive_until(fd, buffer, deadline, [](std::string const& b) { return b.find("\r\n\r\n") != std::string::npos; }, eof))
         throw std::runtime_error("timed out waiting for a response head; got: " + buffer.substr(0, 200));
     auto reply = parse_head(buffer);
     bool const head_request = raw.starts_with("HEAD ");
@@ -135,10 +141,10 @@ http_reply http_exchange(std::uint16_t port, std::string const& raw, std::chrono
         return reply;
     if (auto cl = reply.header("content-length"); !cl.empty()) {
         auto const n = std::stoul(cl);
-        read_until(fd, buffer, deadline, [n](std::string const& b) { return b.size() >= n; }, eof);
+        receive_until(fd, buffer, deadline, [n](std::string const& b) { return b.size() >= n; }, eof);
         reply.body = buffer.substr(0, n);
     } else if (lower(reply.header("transfer-encoding")) == "chunked") {
-        read_until(fd, buffer, deadline, [](std::string const& b) { return b.find("\r\n0\r\n\r\n") != std::string::npos || b.starts_with("0\r\n\r\n"); }, eof);
+        receive_until(fd, buffer, deadline, [](std::string const& b) { return b.find("\r\n0\r\n\r\n") != std::string::npos || b.starts_with("0\r\n\r\n"); }, eof);
         std::size_t pos = 0;
         for (;;) {
             auto const eol = buffer.find("\r\n", pos);
@@ -149,7 +155,7 @@ http_reply http_exchange(std::uint16_t port, std::string const& raw, std::chrono
             pos = eol + 2 + size + 2;
         }
     } else {
-        read_until(fd, buffer, deadline, [](std::string const&) { return false; }, eof);
+        receive_until(fd, buffer, deadline, [](std::string const&) { return false; }, eof);
         reply.body = buffer;
     }
     return reply;
@@ -172,13 +178,96 @@ http_reply http_publish(std::uint16_t port, std::string const& body, std::string
     return http_exchange(port, req);
 }
 
+std::optional<std::uint64_t> metric(std::uint16_t port, std::string const& name)
+{
+    auto const r = http_get(port, "/metrics");
+    return r.status == 200 ? metric(r.body, name) : std::nullopt;
+}
+
+std::vector<http_reply> parse_replies(std::string_view bytes, std::string* rest, std::size_t at_most)
+{
+    std::vector<http_reply> out;
+    while (out.size() < at_most) {
+        auto const end = bytes.find("\r\n\r\n");
+        if (end == std::string_view::npos || !bytes.starts_with("HTTP/1."))
+            break;
+        auto r = parse_head_lines(bytes.substr(0, end));
+        auto const length = r.status == 100 ? 0u : std::stoul(r.header("content-length").empty() ? "0" : r.header("content-length"));
+        if (bytes.size() < end + 4 + length)
+            break;
+        r.body = std::string(bytes.substr(end + 4, length));
+        bytes.remove_prefix(end + 4 + length);
+        out.push_back(std::move(r));
+    }
+    if (rest)
+        *rest = std::string(bytes);
+    return out;
+}
+
+connection::connection(std::uint16_t port) : fd_(connect_loopback(port)) { }
+
+connection::~connection() { close(); }
+
+bool connection::send(std::string_view bytes)
+{
+    while (!bytes.empty()) {
+        auto const n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+        if (n <= 0)
+            return false;
+        bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return true;
+}
+
+bool connection::read_until(clock::time_point deadline, std::function<bool(std::string const&)> const& done)
+{
+    // EOF or reset alike set closed_: the server is done with us either way.
+    receive_until(fd_, received_, deadline, done, closed_);
+    return done(received_);
+}
+
+std::optional<http_reply> connection::read_reply(std::chrono::milliseconds timeout)
+{
+    read_until(clock::now() + timeout, [](std::string const& b) { return !parse_replies(b, nullptr, 1).empty(); });
+    std::string rest;
+    auto replies = parse_replies(received_, &rest, 1);
+    if (replies.empty())
+        return std::nullopt;
+    received_ = std::move(rest);
+    return std::move(replies.front());
+}
+
+bool connection::wait_closed(std::chrono::milliseconds timeout)
+{
+    read_until(clock::now() + timeout, [](std::string const&) { return false; });
+    return closed_;
+}
+
+void connection::close()
+{
+    if (fd_ >= 0)
+        ::close(fd_);
+    fd_ = -1;
+}
+
+raw_result raw_exchange(std::uint16_t port, std::string_view raw, std::chrono::milliseconds timeout)
+{
+    connection c(port);
+    c.send(raw); // the server may stop reading early (an error answer), which is fine
+    c.wait_closed(timeout);
+    raw_result r;
+    r.replies = parse_replies(c.received(), &r.unparsed);
+    r.closed = c.closed();
+    return r;
+}
+
 sse_client::sse_client(std::uint16_t port, std::string const& target, std::string const& extra_headers)
-    : parser_([this](sse::parsed_event const& e) { queue_.push_back(e); }, [this](std::string_view) { ++comments_; })
+    : parser_([this](parsed_event const& e) { queue_.push_back(e); }, [this](std::string_view) { ++comments_; })
 {
     fd_ = connect_loopback(port);
     send_all(fd_, "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n" + extra_headers + "\r\n");
     std::string buffer;
-    if (!read_until(fd_, buffer, clock::now() + 5s, [](std::string const& b) { return b.find("\r\n\r\n") != std::string::npos; }, eof_))
+    if (!receive_until(fd_, buffer, clock::now() + 5s, [](std::string const& b) { return b.find("\r\n\r\n") != std::string::npos; }, eof_))
         throw std::runtime_error("no stream head");
     head_ = parse_head(buffer);
     parser_.feed(buffer);
@@ -210,7 +299,7 @@ bool sse_client::read_some(std::chrono::milliseconds timeout)
     return true;
 }
 
-std::optional<sse::parsed_event> sse_client::next_event(std::chrono::milliseconds timeout)
+std::optional<parsed_event> sse_client::next_event(std::chrono::milliseconds timeout)
 {
     auto const deadline = clock::now() + timeout;
     while (queue_.empty()) {
@@ -223,9 +312,9 @@ std::optional<sse::parsed_event> sse_client::next_event(std::chrono::millisecond
     return e;
 }
 
-std::vector<sse::parsed_event> sse_client::events(std::size_t n, std::chrono::milliseconds timeout)
+std::vector<parsed_event> sse_client::events(std::size_t n, std::chrono::milliseconds timeout)
 {
-    std::vector<sse::parsed_event> out;
+    std::vector<parsed_event> out;
     auto const deadline = clock::now() + timeout;
     while (out.size() < n) {
         auto const left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());

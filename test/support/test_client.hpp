@@ -1,18 +1,22 @@
-// Loopback helpers for the integration tests: raw HTTP requests, an SSE client that parses
-// exactly as a browser does, the server run in-process or as a child process.
+// Loopback helpers for the integration tests: raw HTTP requests and connections, an SSE client
+// that parses exactly as a browser does, /metrics samples, the server run in-process or as a
+// child process.
 #pragma once
 
 #include "ssehub/server/config.hpp"
-#include "ssehub/sse/event_parser.hpp"
+#include "support/event_parser.hpp"
+#include "support/metric.hpp"
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -43,6 +47,51 @@ http_reply http_get(std::uint16_t port, std::string const& target, std::string c
 http_reply http_publish(std::uint16_t port, std::string const& body, std::string const& token,
                         std::string const& content_type = "application/json");
 
+// The unlabelled sample `name` of GET /metrics (see support/metric.hpp); nullopt when the answer
+// is not 200 or lacks it.
+std::optional<std::uint64_t> metric(std::uint16_t port, std::string const& name);
+
+// Parses every complete response at the front of `bytes`, at most `at_most` (all of ssehub's
+// non-stream answers carry a Content-Length); `rest` keeps what follows the last complete one.
+std::vector<http_reply> parse_replies(std::string_view bytes, std::string* rest = nullptr,
+                                      std::size_t at_most = SIZE_MAX);
+
+// One raw client connection: send anything, read whatever comes back. Not thread-safe.
+class connection {
+public:
+    explicit connection(std::uint16_t port);
+    ~connection();
+    connection(connection const&) = delete;
+    connection& operator=(connection const&) = delete;
+
+    // Sends what the server takes; false once it stopped taking (closed or reset).
+    bool send(std::string_view bytes);
+    // Reads until `done(received)`, the peer closes, or the deadline; returns done(received).
+    bool read_until(std::chrono::steady_clock::time_point deadline, std::function<bool(std::string const&)> const& done);
+    // The next complete response, or nullopt on timeout or close.
+    std::optional<http_reply> read_reply(std::chrono::milliseconds timeout = 3s);
+    // True when the server closes the connection within `timeout`.
+    bool wait_closed(std::chrono::milliseconds timeout);
+
+    std::string const& received() const { return received_; }
+    bool closed() const { return closed_; }
+    int fd() const { return fd_; }
+    void close();
+
+private:
+    int fd_;
+    std::string received_;
+    bool closed_ = false;
+};
+
+// Sends `raw` on a fresh connection; everything the server sends until it closes (or `timeout`).
+struct raw_result {
+    std::vector<http_reply> replies;
+    std::string unparsed;
+    bool closed = false;
+};
+raw_result raw_exchange(std::uint16_t port, std::string_view raw, std::chrono::milliseconds timeout = 3s);
+
 // A streaming client: GET target, then events as the browser would see them.
 class sse_client {
 public:
@@ -52,8 +101,8 @@ public:
     sse_client& operator=(sse_client const&) = delete;
 
     http_reply const& head() const { return head_; }
-    std::optional<sse::parsed_event> next_event(std::chrono::milliseconds timeout = 5s);
-    std::vector<sse::parsed_event> events(std::size_t n, std::chrono::milliseconds timeout = 10s);
+    std::optional<parsed_event> next_event(std::chrono::milliseconds timeout = 5s);
+    std::vector<parsed_event> events(std::size_t n, std::chrono::milliseconds timeout = 10s);
     int comments() const { return comments_; }
     std::optional<std::uint64_t> retry() const { return parser_.retry(); }
     std::string const& last_event_id() const { return parser_.last_event_id(); } // what a browser would resume from
@@ -66,9 +115,9 @@ private:
     int fd_ = -1;
     bool eof_ = false;
     http_reply head_;
-    std::deque<sse::parsed_event> queue_;
+    std::deque<parsed_event> queue_;
     int comments_ = 0;
-    sse::event_parser parser_;
+    event_parser parser_;
 };
 
 // ssehub::server on its own threads, port 0, loopback; stopped and joined on destruction.

@@ -1,5 +1,5 @@
-// sse/event_parser: the WHATWG "interpret an event stream" rules, fed in arbitrary slices.
-#include "ssehub/sse/event_parser.hpp"
+// support/event_parser (the tests' browser-exact reader): the WHATWG "interpret an event stream" rules, fed in arbitrary slices.
+#include "support/event_parser.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -11,7 +11,8 @@
 #include <ostream>
 #include <vector>
 
-namespace sse = ssehub::sse;
+using ssehub::test::event_parser;
+using ssehub::test::parsed_event;
 using namespace std::string_literals;
 
 namespace {
@@ -36,8 +37,8 @@ seen_event ev(std::string type, std::string data, std::string last_event_id)
 struct collector {
     std::vector<seen_event> events;
     std::vector<std::string> comments;
-    sse::event_parser parser{[this](sse::parsed_event const& e) { events.push_back({e.type, e.data, e.last_event_id}); },
-                             [this](std::string_view c) { comments.emplace_back(c); }};
+    event_parser parser{[this](parsed_event const& e) { events.push_back({e.type, e.data, e.last_event_id}); },
+                        [this](std::string_view c) { comments.emplace_back(c); }};
 
     collector() = default;
     collector(collector const&) = delete;

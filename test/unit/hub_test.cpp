@@ -1,6 +1,6 @@
 // hub/hub: numbering, encoding once, Last-Event-ID replay and history-lost resets.
 #include "ssehub/hub/hub.hpp"
-#include "ssehub/sse/event_parser.hpp"
+#include "support/event_parser.hpp"
 #include "support/id_range.hpp"
 
 #include <boost/json/parse.hpp>
@@ -66,10 +66,10 @@ std::vector<event_draft> batch_of(std::size_t n, std::string const& topic, std::
 }
 
 // The single event a frame's bytes carry, read as a browser would.
-ssehub::sse::parsed_event parse_frame(frame_ptr const& f)
+ssehub::test::parsed_event parse_frame(frame_ptr const& f)
 {
-    std::vector<ssehub::sse::parsed_event> events;
-    ssehub::sse::event_parser p([&](ssehub::sse::parsed_event const& e) { events.push_back(e); });
+    std::vector<ssehub::test::parsed_event> events;
+    ssehub::test::event_parser p([&](ssehub::test::parsed_event const& e) { events.push_back(e); });
     p.feed(f->bytes);
     BOOST_REQUIRE_EQUAL(events.size(), 1u);
     return events.front();

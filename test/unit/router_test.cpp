@@ -1,6 +1,6 @@
 // http/router: requests in, responses or stream decisions out; no sockets.
 #include "ssehub/http/router.hpp"
-#include "ssehub/sse/event_parser.hpp"
+#include "support/event_parser.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
@@ -436,7 +436,7 @@ BOOST_FIXTURE_TEST_CASE(the_stream_preamble_is_an_sse_response_head_and_opening,
 
     int dispatched = 0;
     int comments = 0;
-    ssehub::sse::event_parser parser([&](auto const&) { ++dispatched; }, [&](std::string_view) { ++comments; });
+    ssehub::test::event_parser parser([&](auto const&) { ++dispatched; }, [&](std::string_view) { ++comments; });
     parser.feed(body);
     BOOST_TEST(dispatched == 0);
     BOOST_TEST(comments >= 1);
@@ -556,8 +556,8 @@ BOOST_FIXTURE_TEST_CASE(publish_returns_202_with_the_ids_as_strings, fixture)
     BOOST_REQUIRE_EQUAL(start.replay.size(), 2u);
     BOOST_TEST(start.replay[0]->topic == "news");
     BOOST_TEST(start.replay[1]->topic == "fallback"); // options.default_topic
-    std::vector<ssehub::sse::parsed_event> seen;
-    ssehub::sse::event_parser parser([&](ssehub::sse::parsed_event const& e) { seen.push_back(e); });
+    std::vector<ssehub::test::parsed_event> seen;
+    ssehub::test::event_parser parser([&](ssehub::test::parsed_event const& e) { seen.push_back(e); });
     parser.feed(start.replay[0]->bytes);
     parser.feed(start.replay[1]->bytes);
     BOOST_REQUIRE_EQUAL(seen.size(), 2u);

@@ -1,7 +1,8 @@
 // sse/sse_encoder: what the server writes must read back, through a WHATWG-conformant parser,
 // as exactly the event that was published (line breaks normalized to LF, as a browser does).
-#include "ssehub/sse/event_parser.hpp"
 #include "ssehub/sse/sse_encoder.hpp"
+
+#include "support/event_parser.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -13,12 +14,15 @@
 #include <vector>
 
 namespace sse = ssehub::sse;
+using ssehub::test::event_parser;
+using ssehub::test::normalize_line_breaks;
+using ssehub::test::parsed_event;
 using namespace std::string_literals;
 
 namespace {
 
 struct parsed {
-    std::vector<sse::parsed_event> events;
+    std::vector<parsed_event> events;
     std::vector<std::string> comments;
     std::optional<std::uint64_t> retry;
 };
@@ -26,8 +30,8 @@ struct parsed {
 parsed parse_all(std::string_view bytes)
 {
     parsed out;
-    sse::event_parser p([&](sse::parsed_event const& e) { out.events.push_back(e); },
-                        [&](std::string_view c) { out.comments.emplace_back(c); });
+    event_parser p([&](parsed_event const& e) { out.events.push_back(e); },
+                   [&](std::string_view c) { out.comments.emplace_back(c); });
     p.feed(bytes);
     out.retry = p.retry();
     return out;
@@ -266,16 +270,16 @@ BOOST_AUTO_TEST_CASE(append_data_lines_appends_without_the_dispatching_blank_lin
 
 BOOST_AUTO_TEST_CASE(normalize_line_breaks_gives_lf_as_the_client_sees_them)
 {
-    BOOST_TEST(ssehub::sse::normalize_line_breaks("a\r\nb\rc\nd") == "a\nb\nc\nd");
-    BOOST_TEST(ssehub::sse::normalize_line_breaks("\r\r\n\n") == "\n\n\n");
-    BOOST_TEST(ssehub::sse::normalize_line_breaks("plain") == "plain");
-    BOOST_TEST(ssehub::sse::normalize_line_breaks("") == "");
-    BOOST_TEST(ssehub::sse::normalize_line_breaks("\n\r") == "\n\n");
+    BOOST_TEST(normalize_line_breaks("a\r\nb\rc\nd") == "a\nb\nc\nd");
+    BOOST_TEST(normalize_line_breaks("\r\r\n\n") == "\n\n\n");
+    BOOST_TEST(normalize_line_breaks("plain") == "plain");
+    BOOST_TEST(normalize_line_breaks("") == "");
+    BOOST_TEST(normalize_line_breaks("\n\r") == "\n\n");
     // It predicts exactly what a client reads back from the encoded payload.
     for (auto const& payload : tricky_payloads) {
         auto const p = parse_all(sse::encode_body("message", payload));
         BOOST_REQUIRE_EQUAL(p.events.size(), 1u);
-        BOOST_TEST(sse::normalize_line_breaks(payload) == p.events[0].data, "payload [" << payload << "]");
+        BOOST_TEST(normalize_line_breaks(payload) == p.events[0].data, "payload [" << payload << "]");
     }
 }
 
@@ -284,8 +288,8 @@ BOOST_AUTO_TEST_CASE(normalize_line_breaks_gives_lf_as_the_client_sees_them)
 BOOST_AUTO_TEST_CASE(a_position_sets_the_last_event_id_without_dispatching_an_event)
 {
     BOOST_TEST(sse::encode_position(41) == "id: 41\n\n");
-    std::vector<sse::parsed_event> events;
-    sse::event_parser p([&](sse::parsed_event const& e) { events.push_back(e); });
+    std::vector<parsed_event> events;
+    event_parser p([&](parsed_event const& e) { events.push_back(e); });
     p.feed(sse::encode_position(41));
     BOOST_TEST(events.empty());
     BOOST_TEST(p.last_event_id() == "41");

@@ -1,8 +1,11 @@
 #include "ssehub/http/subscriber_auth.hpp"
 
+#include "support/subscriber_token.hpp"
+
 #include <boost/test/unit_test.hpp>
 
 using namespace ssehub;
+using ssehub::test::sign_subscriber_token;
 
 namespace {
 constexpr std::int64_t now = 1'800'000'000;

@@ -35,24 +35,6 @@ std::optional<std::string> base64url_decode(std::string_view in)
     return out;
 }
 
-std::string base64url_encode(std::string_view in)
-{
-    std::string out;
-    std::uint32_t acc = 0;
-    int bits = 0;
-    for (unsigned char c : in) {
-        acc = (acc << 8) | c;
-        bits += 8;
-        while (bits >= 6) {
-            bits -= 6;
-            out += b64url[(acc >> bits) & 0x3f];
-        }
-    }
-    if (bits > 0)
-        out += b64url[(acc << (6 - bits)) & 0x3f];
-    return out;
-}
-
 std::string hmac_sha256(std::string_view key, std::string_view data)
 {
     std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
@@ -114,12 +96,6 @@ std::variant<topic_grant, std::string> verify_subscriber_token(std::string_view 
         grant.topics.emplace_back(t.as_string());
     }
     return grant;
-}
-
-std::string sign_subscriber_token(std::string_view claims_json, std::string_view secret)
-{
-    auto const signing_input = base64url_encode(R"({"alg":"HS256","typ":"JWT"})") + "." + base64url_encode(claims_json);
-    return signing_input + "." + base64url_encode(hmac_sha256(secret, signing_input));
 }
 
 std::optional<std::string> find_subscriber_token(std::optional<std::string> const& query_token,

@@ -28,9 +28,6 @@ struct topic_grant {
 std::variant<topic_grant, std::string> verify_subscriber_token(std::string_view token, std::string_view secret,
                                                                std::int64_t now);
 
-// Signs `claims` (a JSON object text) with `secret`: for tests and for tools that mint tokens.
-std::string sign_subscriber_token(std::string_view claims_json, std::string_view secret);
-
 // The token of a request: the `access_token` query value, else the `ssehub_token` cookie.
 std::optional<std::string> find_subscriber_token(std::optional<std::string> const& query_token,
                                                  std::string_view cookie_header);

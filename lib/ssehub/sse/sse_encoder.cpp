@@ -34,22 +34,6 @@ void append_data_lines(std::string& out, std::string_view payload)
     }
 }
 
-std::string normalize_line_breaks(std::string_view payload)
-{
-    std::string out;
-    out.reserve(payload.size());
-    for (std::size_t i = 0; i < payload.size(); ++i) {
-        if (payload[i] != '\r') {
-            out += payload[i];
-            continue;
-        }
-        out += '\n';
-        if (i + 1 < payload.size() && payload[i + 1] == '\n')
-            ++i;
-    }
-    return out;
-}
-
 std::string encode_body(std::string_view event, std::string_view payload)
 {
     std::string out;

@@ -16,10 +16,6 @@ bool is_valid_event_name(std::string_view name);
 // will split them, so every line break survives (normalized to LF on the client side).
 void append_data_lines(std::string& out, std::string_view payload);
 
-// What a client's event.data will be for `payload`: CR and CRLF line breaks become LF (the
-// wire format cannot carry them apart).
-std::string normalize_line_breaks(std::string_view payload);
-
 // The part of a frame after its id line: optional `event:` line (omitted for the default
 // type "message"), the data lines and the blank line that dispatches the event.
 std::string encode_body(std::string_view event, std::string_view payload);

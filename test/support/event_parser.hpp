@@ -1,6 +1,7 @@
-// The client side of the wire format: an incremental parser that follows the WHATWG
-// "interpret an event stream" rules. The tests, the load generator and the fuzzers use it to
-// read what the server wrote exactly as a browser would.
+// The client side of the wire format, for the tests, the fuzzers and the load generator's tests
+// (the server never parses a stream): an incremental parser that follows the WHATWG "interpret
+// an event stream" rules, to read what the server wrote exactly as a browser would, and what a
+// browser's event.data is for a published payload.
 #pragma once
 
 #include <cstdint>
@@ -9,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-namespace ssehub::sse {
+namespace ssehub::test {
 
 struct parsed_event {
     std::string type = "message";
@@ -46,4 +47,8 @@ private:
     std::optional<std::uint64_t> retry_;
 };
 
-} // namespace ssehub::sse
+// What a client's event.data will be for `payload`: CR and CRLF line breaks become LF (the
+// wire format cannot carry them apart).
+std::string normalize_line_breaks(std::string_view payload);
+
+} // namespace ssehub::test

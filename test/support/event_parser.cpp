@@ -1,8 +1,8 @@
-#include "ssehub/sse/event_parser.hpp"
+#include "support/event_parser.hpp"
 
 #include <algorithm>
 
-namespace ssehub::sse {
+namespace ssehub::test {
 
 event_parser::event_parser(event_handler on_event, comment_handler on_comment)
     : on_event_(std::move(on_event))
@@ -108,4 +108,20 @@ void event_parser::dispatch()
         on_event_(ev);
 }
 
-} // namespace ssehub::sse
+std::string normalize_line_breaks(std::string_view payload)
+{
+    std::string out;
+    out.reserve(payload.size());
+    for (std::size_t i = 0; i < payload.size(); ++i) {
+        if (payload[i] != '\r') {
+            out += payload[i];
+            continue;
+        }
+        out += '\n';
+        if (i + 1 < payload.size() && payload[i + 1] == '\n')
+            ++i;
+    }
+    return out;
+}
+
+} // namespace ssehub::test
