@@ -107,6 +107,32 @@ BOOST_AUTO_TEST_CASE(a_finished_members_place_is_reused_and_not_signalled)
     BOOST_TEST(group.members() == 0u);
 }
 
+// Was a bug (TSan, heap-use-after-free in shutdown_test): a session that ended without ever
+// waiting had its completion handler posted by co_spawn, and a stop() in between reached the
+// cancellation filter in its freed frame.
+BOOST_AUTO_TEST_CASE(a_member_that_ended_is_not_signalled_before_its_exit_handler_runs)
+{
+    net::io_context ctx;
+    task_group group(ctx);
+    int filter_calls = 0;
+    bool exited = false;
+    net::post(ctx, [&] {
+        group.spawn(
+            [](int& calls) -> net::awaitable<void> {
+                co_await net::this_coro::reset_cancellation_state([&calls](net::cancellation_type t) {
+                    ++calls;
+                    return t;
+                });
+            }(filter_calls),
+            [&](std::exception_ptr) { exited = true; });
+        BOOST_TEST(!exited); // ended, but its exit handler comes a turn later
+        group.stop();
+    });
+    ctx.run();
+    BOOST_TEST(exited);
+    BOOST_TEST(filter_calls == 0);
+}
+
 BOOST_AUTO_TEST_CASE(the_gate_records_a_stop_outside_its_window_without_cutting_the_wait_short)
 {
     net::io_context ctx;

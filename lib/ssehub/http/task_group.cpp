@@ -5,6 +5,21 @@
 #include <boost/asio/this_coro.hpp>
 
 namespace ssehub {
+namespace {
+
+// Marks the member finished the moment its task ends (returned or threw): the completion
+// handler may run a turn later (co_spawn posts it when the task never waited), and a signal
+// emitted meanwhile would reach filters and handlers in the task's gone frame.
+net::awaitable<void> tracked(net::awaitable<void> task, bool& active)
+{
+    struct finished {
+        bool& active;
+        ~finished() { active = false; }
+    } mark{active};
+    co_await std::move(task);
+}
+
+} // namespace
 
 void task_group::spawn(net::awaitable<void> task, std::function<void(std::exception_ptr)> on_exit)
 {
@@ -16,9 +31,8 @@ void task_group::spawn(net::awaitable<void> task, std::function<void(std::except
         free_.pop_back();
     }
     it->active = true;
-    net::co_spawn(ctx_, std::move(task),
+    net::co_spawn(ctx_, tracked(std::move(task), it->active),
                   net::bind_cancellation_slot(it->signal.slot(), [this, it, on_exit = std::move(on_exit)](std::exception_ptr e) {
-                      it->active = false;
                       free_.push_back(it);
                       if (on_exit)
                           on_exit(e);

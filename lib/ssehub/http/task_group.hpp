@@ -18,7 +18,8 @@ namespace ssehub {
 // stop() emits a terminal cancellation on every one. A coroutine member gets its slot from
 // spawn(); a callback-driven member takes one from slot() and binds its waits to it, or assigns
 // its own handler (the shard ends its streams).
-// Thread-safety: none; spawn(), slot() and stop() run on the group's io thread.
+// Thread-safety: none; spawn(), slot() and stop() run on the group's io thread (or before it
+// starts).
 class task_group {
 public:
     explicit task_group(net::io_context& ctx) : ctx_(ctx) {}
