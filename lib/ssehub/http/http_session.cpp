@@ -2,7 +2,7 @@
 
 #include "ssehub/http/request_counters.hpp"
 #include "ssehub/http/router.hpp"
-#include "ssehub/http/session_registry.hpp"
+#include "ssehub/http/task_group.hpp"
 #include "ssehub/http/url.hpp"
 #include "ssehub/delivery/hub_shard.hpp"
 #include "ssehub/sse/sse_encoder.hpp"
@@ -134,10 +134,10 @@ bool would_block(beast::error_code ec)
 }
 
 // Waits for the first bytes of a request into `buffer`. Only meanwhile is the connection idle
-// and closed by a shutdown (the registry); a request that has begun is read and answered.
+// and closed by a shutdown (the gate's window); a request that has begun is read and answered.
 // `try_now`: the bytes may be there already (a new connection), so read before waiting.
 net::awaitable<beast::error_code> wait_for_request(beast::tcp_stream& stream, beast::flat_buffer& buffer,
-                                                   session_registry& sessions, bool try_now)
+                                                   shutdown_gate& gate, bool try_now)
 {
     beast::error_code ec;
     if (try_now) {
@@ -148,9 +148,10 @@ net::awaitable<beast::error_code> wait_for_request(beast::tcp_stream& stream, be
             co_return ec;
         }
     }
-    sessions.add(stream.socket());
+    if (gate.stopping())
+        co_return net::error::operation_aborted;
+    shutdown_gate::window const idle(gate);
     auto [aec, n] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
-    sessions.remove(stream.socket());
     if (!aec)
         buffer.commit(n);
     co_return aec;
@@ -284,11 +285,8 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
         beast::error_code ec;
         stream.socket().non_blocking(true, ec);
     }
-    struct unregister {
-        session_registry& r;
-        beast::tcp_stream& s;
-        ~unregister() { r.remove(s.socket()); }
-    } guard{env.sessions, stream};
+    shutdown_gate gate;
+    co_await gate.install();
 
     // Bounded: Beast keeps a chunk-size line, its extensions and the trailer in this buffer, so
     // without a limit one endless chunk line would grow it without end.
@@ -297,7 +295,7 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
     auto const idle_timeout = opt.idle_timeout;
     bool first = true;
 
-    while (!env.sessions.stopping()) {
+    while (!gate.stopping()) {
         // The whole first request within the request timeout; a keep-alive one's first byte
         // within the idle timeout, and the rest within the request timeout.
         if (first)
@@ -305,7 +303,7 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
         else if (buffer.size() == 0)
             stream.expires_after(idle_timeout);
         if (buffer.size() == 0) {
-            auto const wec = co_await wait_for_request(stream, buffer, env.sessions, first);
+            auto const wec = co_await wait_for_request(stream, buffer, gate, first);
             if (wec)
                 co_return;
         }
@@ -325,7 +323,7 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
             if (auto res = answer_for_read_error(ec, target_too_long, method)) {
                 co_await http::async_write(stream, *res, use_tuple);
                 log.line("-", "", res->result_int(), res->body().size());
-                env.sessions.add(stream.socket()); // answered: shutdown need not wait for the linger
+                shutdown_gate::window const answered(gate); // shutdown need not wait for the linger
                 co_await linger(stream);
             }
             co_return;
@@ -366,7 +364,7 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
         auto& res = std::get<response>(routed);
         if (res.result() == http::status::accepted && split_target(req.target()).path == "/publish")
             co_await wait_for_fanout(env.shard.source(), opt.publish_wait, stream.get_executor());
-        if (env.sessions.stopping())
+        if (gate.stopping())
             res.keep_alive(false); // answered during shutdown: the connection ends after it
         bool const keep_alive = res.keep_alive();
         auto [wec, wn] = co_await write_response(stream, res);

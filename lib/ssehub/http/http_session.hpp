@@ -14,19 +14,19 @@ namespace ssehub {
 struct http_options;
 class router;
 class hub_shard;
-class session_registry;
 class request_counters;
 
 struct session_env {
     http_options const& options;
     router& routes;
     hub_shard& shard;
-    session_registry& sessions;
     request_counters& requests;
     connection_limit& streams; // max_streams: a stream holds a place here besides its connection's
 };
 
-// Runs until the peer closes, a timeout, an error, shutdown or the hand-off to a stream.
+// Runs until the peer closes, a timeout, an error, shutdown or the hand-off to a stream. Run it
+// as a member of its thread's task_group: the group's stop closes it while it waits for a
+// request; a request already begun is read and answered (with Connection: close) first.
 // Without a slot the server is at max_connections: one request is answered with "retry later"
 // (an SSE retry: hint for /events, 503 otherwise) and the connection closes. A stream over
 // max_streams gets the same retry: hint; other requests are still served.

@@ -10,14 +10,21 @@
 namespace ssehub {
 
 class connection_limit;
+class task_group;
 
-// Runs on the acceptor's thread until the acceptor is closed. `env_for(i)` is the session
-// environment of io thread i; `contexts[i]` its io_context.
-net::awaitable<void> accept_loop(tcp::acceptor& acceptor, std::vector<net::io_context*> contexts,
+// A member of the acceptor's thread's task group: runs until the group stops, then closes the
+// acceptor. `groups[i]` is io thread i's group (each session joins its thread's), `env_for(i)`
+// its session environment. Throws system_error for an accept error that no wait can cure
+// (the listening socket is broken): the caller stops the server.
+net::awaitable<void> accept_loop(tcp::acceptor& acceptor, std::vector<task_group*> groups,
                                  std::function<session_env(std::size_t)> env_for, connection_limit& limit);
 
-// The handler for co_spawn of a detached task: logs an escaped exception instead of ending
-// the io thread with it.
+// Out of descriptors or memory, or an error the connection brought along (accept(2) lists
+// them): accepting pauses and goes on. Anything else ends the accept loop.
+bool accept_error_is_transient(boost::system::error_code ec);
+
+// The exit handler of a session: logs the exception that ended it (its connection is closed
+// with it); a session cut by shutdown before it began is not an error.
 void log_task_exception(std::exception_ptr e);
 
 } // namespace ssehub

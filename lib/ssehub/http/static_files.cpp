@@ -172,7 +172,6 @@ std::shared_ptr<static_file const> static_files::load(std::string const& relativ
     auto f = std::make_shared<static_file>();
     f->content = std::move(content).str();
     f->content_type = std::string(mime_type(relative));
-    f->real_path = real;
     f->size = static_cast<std::uintmax_t>(st.st_size);
     f->inode = st.st_ino;
     f->device = st.st_dev;

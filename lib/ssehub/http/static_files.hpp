@@ -23,7 +23,6 @@ struct static_file {
     // blank line), so serving the file does not format anything per request.
     std::string head_ok;           // 200 with Content-Length
     std::string head_not_modified; // 304
-    std::filesystem::path real_path;
     std::uintmax_t size = 0;
     std::int64_t mtime_ns = 0;
     std::uint64_t inode = 0;

@@ -5,7 +5,7 @@
 #include "ssehub/http/listener.hpp"
 #include "ssehub/http/request_counters.hpp"
 #include "ssehub/http/router.hpp"
-#include "ssehub/http/session_registry.hpp"
+#include "ssehub/http/task_group.hpp"
 #include "ssehub/delivery/hub_shard.hpp"
 #include "ssehub/server/capacity.hpp"
 #include "ssehub/server/layer_options.hpp"
@@ -13,7 +13,7 @@
 #include "ssehub/server/periodic_task.hpp"
 #include "ssehub/server/ticker.hpp"
 
-#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <spdlog/spdlog.h>
@@ -46,8 +46,8 @@ struct server::impl {
     using work_guard = net::executor_work_guard<executor>;
 
     // Declaration order is destruction order reversed: the io_contexts go before the hub, the
-    // connection limit and the session registries, because handlers they may still hold (after
-    // a forced stop) refer to them.
+    // connection limit and the task groups, because handlers and coroutines they may still hold
+    // (after a forced stop) refer to them.
     config cfg;
     http_options http; // what the sessions and the router need of cfg
     bool token_generated = false;
@@ -56,7 +56,7 @@ struct server::impl {
     connection_limit streams; // max_streams: event streams only
     request_counters requests;
     hub events;
-    std::vector<std::unique_ptr<session_registry>> registries; // sessions unregister on destruction
+    std::vector<std::unique_ptr<task_group>> groups; // one per io thread: what shutdown stops
     std::vector<std::unique_ptr<net::io_context>> contexts;
     std::vector<work_guard> guards;
     std::vector<std::unique_ptr<hub_shard>> shards;
@@ -71,6 +71,7 @@ struct server::impl {
     std::condition_variable cv;
     bool stop_requested = false;
     std::size_t threads_done = 0;
+    std::string failure; // why the server stopped by itself (empty: it did not)
 
     explicit impl(config c)
         : cfg(std::move(c))
@@ -87,7 +88,10 @@ struct server::impl {
         for (auto& ctx : contexts) {
             guards.emplace_back(ctx->get_executor());
             shards.push_back(std::make_unique<hub_shard>(*ctx, events, delivery));
-            registries.push_back(std::make_unique<session_registry>());
+            groups.push_back(std::make_unique<task_group>(*ctx));
+            // The shard is callback-driven: the group's signal starts its graceful end of the
+            // streams (the events pulled by then, then a retry: hint).
+            groups.back()->slot().assign([shard = shards.back().get()](net::cancellation_type) { shard->stop(); });
         }
         listen();
     }
@@ -139,23 +143,44 @@ struct server::impl {
         return {t.subscribers, limit.open(), t.published, t.delivered, t.slow};
     }
 
-    session_env env_for(std::size_t i) { return session_env{http, routes, *shards[i], *registries[i], requests, streams}; }
+    session_env env_for(std::size_t i) { return session_env{http, routes, *shards[i], requests, streams}; }
 
+    // Stops the server from inside (any thread): logged now, thrown by run() once the graceful
+    // shutdown is over.
+    void fail(std::string why)
+    {
+        spdlog::critical("{}: stopping the server", why);
+        std::lock_guard lock(mutex);
+        if (failure.empty())
+            failure = std::move(why);
+        stop_requested = true;
+        cv.notify_all();
+    }
+
+    // On io thread 0, as members of its group.
     void start_tasks()
     {
-        std::vector<net::io_context*> ctx_ptrs;
-        for (auto& c : contexts)
-            ctx_ptrs.push_back(c.get());
-        net::co_spawn(*contexts[0], accept_loop(acceptor, ctx_ptrs, [this](std::size_t i) { return env_for(i); }, limit),
-                      log_task_exception);
+        std::vector<task_group*> group_ptrs;
+        for (auto& g : groups)
+            group_ptrs.push_back(g.get());
+        // Without the accept loop nothing new can connect: its end by an error ends the server.
+        groups[0]->spawn(accept_loop(acceptor, group_ptrs, [this](std::size_t i) { return env_for(i); }, limit),
+                         [this](std::exception_ptr e) {
+                             try {
+                                 if (e)
+                                     std::rethrow_exception(e);
+                             } catch (std::exception const& ex) {
+                                 fail(std::string("listener: ") + ex.what());
+                             }
+                         });
         if (cfg.ticker_interval_ms > 0) {
-            ticker = std::make_unique<periodic_task>(*contexts[0], std::chrono::milliseconds(cfg.ticker_interval_ms), [this] {
+            ticker = std::make_unique<periodic_task>(*groups[0], std::chrono::milliseconds(cfg.ticker_interval_ms), [this] {
                 events.publish(make_tick(cfg.ticker_topic, ++tick_n, std::chrono::system_clock::now()));
             });
             ticker->start();
         }
         if (cfg.stats_interval_ms > 0) {
-            stats = std::make_unique<periodic_task>(*contexts[0], std::chrono::milliseconds(cfg.stats_interval_ms), [this] {
+            stats = std::make_unique<periodic_task>(*groups[0], std::chrono::milliseconds(cfg.stats_interval_ms), [this] {
                 events.publish(make_stats(cfg.stats_topic, snapshot(), std::chrono::system_clock::now()));
             });
             stats->start();
@@ -165,16 +190,16 @@ struct server::impl {
     // SIGHUP reloads what can be reloaded without touching a stream or a connection: the static
     // file cache (logs go to stdout/stderr, so there is nothing to reopen; the configuration is
     // read at start only). Then it waits for the next one.
-    void watch_hangups(net::signal_set& hangups)
+    void watch_hangups(net::signal_set& hangups, net::cancellation_slot slot)
     {
-        hangups.async_wait([this, &hangups](boost::system::error_code ec, int) {
-            if (ec)
+        hangups.async_wait(net::bind_cancellation_slot(slot, [this, &hangups, slot](boost::system::error_code ec, int) {
+            if (ec || groups[0]->stopping())
                 return;
             auto const dropped = files.clear();
             spdlog::info("signal SIGHUP received: reloaded the static files ({} cached dropped); {} connections untouched",
                          dropped, limit.open());
-            watch_hangups(hangups);
-        });
+            watch_hangups(hangups, slot);
+        }));
     }
 
     void begin_shutdown()
@@ -183,18 +208,10 @@ struct server::impl {
         // First nothing more is published (POST /publish gets 503, the ticker and stats are
         // refused too); then each shard delivers everything acknowledged before its last words.
         events.close_publishing();
-        net::post(*contexts[0], [this] {
-            boost::system::error_code ec;
-            acceptor.close(ec);
-        });
-        if (ticker)
-            ticker->stop();
-        if (stats)
-            stats->stop();
-        for (std::size_t i = 0; i < contexts.size(); ++i) {
-            shards[i]->stop();
-            net::post(*contexts[i], [r = registries[i].get()] { r->close_all(); });
-        }
+        // Then one signal on every thread: the accept loop closes the listener, idle sessions
+        // close (busy ones answer first), the ticker and stats end, each shard ends its streams.
+        for (auto& g : groups)
+            net::post(g->context(), [g = g.get()] { g->stop(); });
         // With the guards gone, each io thread returns once its last stream has closed.
         for (auto& g : guards)
             g.reset();
@@ -237,28 +254,41 @@ server::~server() = default;
 void server::run(bool handle_signals)
 {
     auto& s = *impl_;
-    s.start_tasks();
     std::unique_ptr<net::signal_set> signals;
     std::unique_ptr<net::signal_set> hangups;
     if (handle_signals) {
         signals = std::make_unique<net::signal_set>(*s.contexts[0], SIGINT, SIGTERM);
-        signals->async_wait([this](boost::system::error_code ec, int signo) {
+        // Without a handler SIGHUP's default action ends the process with no shutdown at all.
+        hangups = std::make_unique<net::signal_set>(*s.contexts[0], SIGHUP);
+    }
+    net::post(*s.contexts[0], [this, &s, &signals, &hangups] {
+        s.start_tasks();
+        if (!signals)
+            return;
+        // Members of thread 0's group too: the shutdown's signal ends their waits.
+        signals->async_wait(net::bind_cancellation_slot(s.groups[0]->slot(), [this](boost::system::error_code ec, int signo) {
             if (!ec) {
                 spdlog::info("signal {} received", signo);
                 stop();
             }
-        });
-        // Without a handler SIGHUP's default action ends the process with no shutdown at all.
-        hangups = std::make_unique<net::signal_set>(*s.contexts[0], SIGHUP);
-        s.watch_hangups(*hangups);
-    }
+        }));
+        s.watch_hangups(*hangups, s.groups[0]->slot());
+    });
     std::vector<std::thread> threads;
-    for (auto& ctx : s.contexts)
-        threads.emplace_back([&s, c = ctx.get()] {
-            try {
-                c->run();
-            } catch (std::exception const& e) {
-                spdlog::critical("io thread ended by exception: {}", e.what());
+    for (std::size_t i = 0; i < s.contexts.size(); ++i)
+        threads.emplace_back([&s, i, c = s.contexts[i].get()] {
+            // An exception that escapes a handler stops the whole server (exit 1 from main): the
+            // thread's state may be broken. The thread runs on, so its own streams still get the
+            // graceful end and its connections are closed, not left hanging.
+            for (;;) {
+                try {
+                    c->run();
+                    break;
+                } catch (std::exception const& e) {
+                    s.fail("io thread " + std::to_string(i) + ": a handler ended by exception: " + e.what());
+                } catch (...) {
+                    s.fail("io thread " + std::to_string(i) + ": a handler ended by an unknown exception");
+                }
             }
             std::lock_guard lock(s.mutex);
             ++s.threads_done;
@@ -269,12 +299,6 @@ void server::run(bool handle_signals)
         std::unique_lock lock(s.mutex);
         s.cv.wait(lock, [&] { return s.stop_requested; });
     }
-    net::post(*s.contexts[0], [&signals, &hangups] {
-        if (signals)
-            signals->cancel();
-        if (hangups)
-            hangups->cancel();
-    });
     s.begin_shutdown();
     {
         std::unique_lock lock(s.mutex);
@@ -287,6 +311,8 @@ void server::run(bool handle_signals)
     }
     for (auto& t : threads)
         t.join();
+    if (!s.failure.empty())
+        throw server_failure(s.failure);
     spdlog::info("stopped");
 }
 
@@ -295,6 +321,11 @@ void server::stop()
     std::lock_guard lock(impl_->mutex);
     impl_->stop_requested = true;
     impl_->cv.notify_all();
+}
+
+void server::post_to_io_thread(std::size_t i, std::function<void()> f)
+{
+    net::post(*impl_->contexts.at(i), std::move(f));
 }
 
 std::uint16_t server::port() const { return impl_->acceptor.local_endpoint().port(); }

@@ -5,16 +5,26 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 namespace ssehub {
 
 class hub;
 
+// The server stopped by itself (an exception escaped a handler, or the listener failed); the
+// message says why. Thrown by run() after the graceful shutdown.
+class server_failure : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
 // Construction binds and listens (so port() is known before run()); run() blocks until a
-// signal or stop(), then refuses publishes, delivers every acknowledged event to each stream
-// that can take it, ends every stream and connection, and returns within shutdown_timeout.
+// signal, stop() or a failure, then refuses publishes, delivers every acknowledged event to
+// each stream that can take it, ends every stream and connection, and returns within
+// shutdown_timeout (throwing server_failure after a failure).
 class server {
 public:
     // Throws config_error for a bad configuration (invalid bind address, port in use...).
@@ -27,6 +37,10 @@ public:
 
     // Thread-safe and idempotent.
     void stop();
+
+    // For tests only: runs `f` on io thread `i` as a plain handler (e.g. one that throws, to
+    // see the server stop instead of losing the thread).
+    void post_to_io_thread(std::size_t i, std::function<void()> f);
 
     std::uint16_t port() const;
     config const& effective_config() const;

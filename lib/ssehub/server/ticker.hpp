@@ -9,8 +9,6 @@
 
 namespace ssehub {
 
-struct hub_counters;
-
 // {"n":N,"time":"2026-11-21T20:44:00.123Z"} as event "tick" on `topic`.
 event_draft make_tick(std::string const& topic, std::uint64_t n, std::chrono::system_clock::time_point now);
 
