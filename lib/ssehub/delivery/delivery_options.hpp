@@ -30,6 +30,7 @@ struct delivery_options {
     std::size_t subscribers_per_turn = 128;
     // The time passes, sweeps and write deadlines go by. Read once per pass turn, sweep and
     // asynchronous write, never per frame; the unit tests drive it by hand instead of sleeping.
+    // The drain timer waits for a time of this clock: a test clock goes with delivery_interval 0.
     std::function<std::chrono::steady_clock::time_point()> clock = [] { return std::chrono::steady_clock::now(); };
 };
 
