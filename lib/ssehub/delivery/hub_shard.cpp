@@ -15,13 +15,13 @@ namespace ssehub {
 hub_shard::hub_shard(net::io_context& ctx, hub& h, delivery_options options)
     : ctx_(ctx)
     , hub_(h)
-    , options_(options)
-    , window_first_(h.next_id())
+    , options_(std::move(options))
+    , context_(options_, counters_, h.next_id(), [this](subscriber& s) { remove(s); })
     , drain_timer_(ctx)
     , sweep_timer_(ctx)
 {
     hub_.add_waker([this] { wake(); });
-    throttle_index_ = hub_.throttle().add_shard(window_first_);
+    throttle_index_ = hub_.throttle().add_shard(context_.window.first());
     arm_sweep();
 }
 
@@ -70,7 +70,7 @@ bool hub_shard::subscribe(tcp::socket socket, topic_filter topics, std::optional
         // then still reconnects with a Last-Event-ID, to a replay or a history-lost event,
         // never to a fresh stream that silently skips what came in between.
         preamble += sse::encode_position(start.live_from - 1);
-    auto s = std::make_shared<subscriber>(std::move(socket), *this, std::move(topics), std::move(start),
+    auto s = std::make_shared<subscriber>(std::move(socket), context_, std::move(topics), std::move(start),
                                           std::move(preamble), std::move(slot), expires);
     s->slot = subscribers_.size();
     subscribers_.push_back(s);
@@ -107,7 +107,7 @@ void hub_shard::schedule_drain()
     // its time in passes and every write carries more frames: the busier the shard, the
     // cheaper each delivery, instead of the slower.
     auto const due = last_drain_ + std::max<std::chrono::steady_clock::duration>(options_.delivery_interval, 2 * last_pass_);
-    if (stopping_ || std::chrono::steady_clock::now() >= due) {
+    if (stopping_ || options_.clock() >= due) {
         drain();
         return;
     }
@@ -120,7 +120,7 @@ void hub_shard::schedule_drain()
 
 void hub_shard::drain()
 {
-    last_drain_ = std::chrono::steady_clock::now();
+    last_drain_ = options_.clock();
     // Cleared before pulling: a publish that lands after the pull posts again, and the pass
     // that is then in progress is followed by another.
     wake_pending_.store(false, std::memory_order_release);
@@ -132,7 +132,7 @@ void hub_shard::drain()
 
 void hub_shard::continue_pass()
 {
-    now_ = std::chrono::steady_clock::now();
+    context_.now = options_.clock();
     // Every turn takes what was published meanwhile: the rest of the pass writes it too.
     pull();
     for (auto turn = options_.subscribers_per_turn; pass_left_ > 0 && turn > 0; --turn) {
@@ -148,7 +148,7 @@ void hub_shard::continue_pass()
         return;
     }
     pass_active_ = false;
-    last_pass_ = std::chrono::steady_clock::now() - last_drain_;
+    last_pass_ = options_.clock() - last_drain_;
     trim_window();
     if (std::exchange(pass_again_, false))
         schedule_drain();
@@ -157,13 +157,13 @@ void hub_shard::continue_pass()
 void hub_shard::pull()
 {
     pulled_.clear();
-    auto const from = window_next();
+    auto const from = context_.window.next();
     auto const first = hub_.pull(from, pulled_, &lost_);
     if (first > from)
         leap_over_gap(first);
     for (auto& f : pulled_)
-        window_.push_back(std::move(f));
-    hub_.throttle().taken(throttle_index_, window_next());
+        context_.window.push_back(std::move(f));
+    hub_.throttle().taken(throttle_index_, context_.window.next());
 }
 
 void hub_shard::leap_over_gap(std::uint64_t first)
@@ -172,7 +172,7 @@ void hub_shard::leap_over_gap(std::uint64_t first)
     // starved while the ring turned over). Only a subscriber that needed one of them is cut:
     // it reconnects from its last id to a replay or a history-lost event. The others keep
     // their place; what they still need of the old window moves to their replay first.
-    auto const from = window_next();
+    auto const from = context_.window.next();
     for (auto i = subscribers_.size(); i-- > 0;) {
         if (i >= subscribers_.size())
             continue;
@@ -187,8 +187,7 @@ void hub_shard::leap_over_gap(std::uint64_t first)
             s->leap_to(first);
         }
     }
-    window_.clear();
-    window_first_ = first;
+    context_.window.restart_at(first);
     lost_ = eviction_record{};
     pass_min_cursor_ = std::max(pass_min_cursor_, first); // every cursor left is at first or later
 }
@@ -197,11 +196,7 @@ void hub_shard::trim_window()
 {
     // Frames below every cursor are written or skipped by all: release them. Everyone was
     // visited by the pass or joined during it, so pass_min_cursor_ covers them all.
-    auto const min_cursor = std::min(pass_min_cursor_, window_next());
-    while (window_first_ < min_cursor && !window_.empty()) {
-        window_.pop_front();
-        ++window_first_;
-    }
+    context_.window.drop_below(std::min(pass_min_cursor_, context_.window.next()));
 }
 
 void hub_shard::arm_sweep()
@@ -209,21 +204,22 @@ void hub_shard::arm_sweep()
     auto const period = std::clamp(options_.heartbeat / 2, std::chrono::milliseconds(10), std::chrono::milliseconds(1000));
     sweep_timer_.expires_after(period);
     sweep_timer_.async_wait([this](boost::system::error_code ec) {
-        if (!ec && !stopping_)
-            sweep();
+        if (ec || stopping_)
+            return;
+        sweep();
+        arm_sweep();
     });
 }
 
 void hub_shard::sweep()
 {
-    auto const now = now_ = subscriber::clock::now();
+    auto const now = context_.now = options_.clock();
     for (auto i = subscribers_.size(); i-- > 0;) {
         if (i >= subscribers_.size())
             continue;
         auto s = subscribers_[i];
         s->on_sweep(now);
     }
-    arm_sweep();
 }
 
 } // namespace ssehub

@@ -4,6 +4,8 @@
 #pragma once
 
 #include "ssehub/delivery/connection_limit.hpp"
+#include "ssehub/delivery/delivery_options.hpp"
+#include "ssehub/delivery/stream_context.hpp"
 #include "ssehub/hub/hub.hpp"
 #include "ssehub/net.hpp"
 
@@ -12,7 +14,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,29 +22,6 @@
 namespace ssehub {
 
 class subscriber;
-
-struct delivery_options {
-    std::size_t queue_bytes = 1 << 20;  // waiting bytes for one subscriber before it is cut
-    std::size_t queue_frames = 10000;   // waiting frames for one subscriber before it is cut
-    std::chrono::milliseconds heartbeat{15000};
-    std::chrono::milliseconds write_timeout{30000};
-    // SO_SNDBUF of each stream (0: the kernel's default and its autotuning, which lets a slow
-    // client hold up to tcp_wmem's maximum, 4 MiB, in the kernel). Linux doubles the value for
-    // its bookkeeping: 256 KiB gives 512 KiB, room for one whole batch (at most 256 KiB) while
-    // the previous one is still in flight, so a reading client's writes still go out in one
-    // writev each. Capped by net.core.wmem_max.
-    std::size_t send_buffer_bytes = 256 * 1024;
-    std::chrono::milliseconds retry{3000}; // base of the jittered retry: sent at shutdown
-    // Fan-out passes start at least this far apart (and at least twice the last pass's
-    // duration): under load each write then carries every frame published meanwhile (one
-    // syscall for many events); when idle an event still goes out at once, since the last
-    // pass is long past.
-    std::chrono::microseconds delivery_interval{5000};
-    // A pass writes to this many subscribers, then lets the thread's other work (publishes,
-    // new connections, requests) run before it goes on: a pass over thousands of streams takes
-    // tens of milliseconds, and publishes that waited for it would starve the hub of events.
-    std::size_t subscribers_per_turn = 128;
-};
 
 // Thread-safety: wake() and stop() may be called from any thread; everything else runs on the
 // shard's own io_context thread, which owns all of the shard's state (no lock).
@@ -66,19 +44,15 @@ public:
                    std::string preamble, connection_slot slot,
                    std::chrono::steady_clock::time_point expires = std::chrono::steady_clock::time_point::max());
 
-    // For subscribers (shard thread).
-    std::uint64_t window_first() const { return window_first_; }
-    std::uint64_t window_next() const { return window_first_ + window_.size(); }
-    frame const& window_at(std::uint64_t id) const { return *window_[id - window_first_]; }
-    frame_ptr const& window_frame(std::uint64_t id) const { return window_[id - window_first_]; }
-    void remove(subscriber& s);
+    // Shard thread. Heartbeats, write deadlines and token expiry as of options.clock(): the
+    // sweep timer calls it (every heartbeat / 2, within 10 ms..1 s), the unit tests directly.
+    void sweep();
+
     delivery_options const& options() const { return options_; }
     hub_counters& counters() { return counters_; }
     hub_counters const& counters() const { return counters_; }
     hub& source() { return hub_; }
-    std::size_t size() const { return subscribers_.size(); }
-    std::vector<net::const_buffer>& scratch_buffers() { return scratch_; }
-    std::chrono::steady_clock::time_point now() const { return now_; } // as of this drain/sweep
+    frame_window const& window() const { return context_.window; } // shard thread
 
 private:
     void schedule_drain();
@@ -88,19 +62,17 @@ private:
     void leap_over_gap(std::uint64_t first); // the ring dropped ids below `first` before the pull
     void trim_window();
     void arm_sweep();
-    void sweep();
+    void remove(subscriber& s);
 
     net::io_context& ctx_;
     hub& hub_;
     delivery_options options_;
     std::atomic<bool> wake_pending_{false};
-    std::deque<frame_ptr> window_;
-    std::uint64_t window_first_;
+    alignas(64) hub_counters counters_; // this shard's share of delivery counters
+    stream_context context_;            // what its subscribers see of it
     std::vector<std::shared_ptr<subscriber>> subscribers_;
     std::vector<frame_ptr> pulled_; // reused by drain()
     eviction_record lost_;          // what the ring dropped before a pull could take it
-    std::vector<net::const_buffer> scratch_; // reused by every subscriber's direct write
-    std::chrono::steady_clock::time_point now_ = std::chrono::steady_clock::now();
     std::chrono::steady_clock::time_point last_drain_{};   // start of the last pass
     std::chrono::steady_clock::duration last_pass_{};       // how long it took
     // The pass in progress walks subscribers_ backwards from index pass_left_ - 1 (removal
@@ -113,7 +85,6 @@ private:
     net::steady_timer sweep_timer_;
     std::size_t throttle_index_ = 0; // this shard in the hub's publish_throttle
     bool stopping_ = false;
-    alignas(64) hub_counters counters_; // this shard's share of delivery counters
 };
 
 } // namespace ssehub

@@ -1,6 +1,6 @@
 #include "ssehub/delivery/subscriber.hpp"
 
-#include "ssehub/delivery/hub_shard.hpp"
+#include "ssehub/delivery/write_now.hpp"
 #include "ssehub/sse/sse_encoder.hpp"
 
 #include <boost/asio/write.hpp>
@@ -16,18 +16,18 @@ constexpr std::string_view heartbeat_bytes = ":\n\n";
 
 } // namespace
 
-subscriber::subscriber(tcp::socket socket, hub_shard& shard, topic_filter topics, subscription_start start,
+subscriber::subscriber(tcp::socket socket, stream_context& context, topic_filter topics, subscription_start start,
                        std::string preamble, connection_slot slot, clock::time_point expires)
     : socket_(std::move(socket))
     , slot_(std::move(slot))
-    , shard_(shard)
+    , ctx_(context)
     , topics_(std::move(topics))
     , head_(std::move(preamble))
     , replay_(std::move(start.replay))
     , cursor_(start.live_from)
     , accounted_(start.live_from)
     , started_(clock::now())
-    , last_write_(started_)
+    , last_write_(context.options.clock())
     , expires_(expires)
 {
     boost::system::error_code ec;
@@ -35,7 +35,7 @@ subscriber::subscriber(tcp::socket socket, hub_shard& shard, topic_filter topics
     socket_.non_blocking(true, ec); // write_more() writes directly and falls back to async
     // Bounds what a client that stops reading holds in the kernel: autotuning would let it
     // grow to tcp_wmem's maximum, beyond client_queue_bytes and out of our accounting.
-    if (auto const bytes = shard.options().send_buffer_bytes; bytes > 0)
+    if (auto const bytes = context.options.send_buffer_bytes; bytes > 0)
         socket_.set_option(net::socket_base::send_buffer_size(static_cast<int>(bytes)), ec);
 }
 
@@ -69,19 +69,19 @@ void subscriber::on_window_grew()
 {
     if (closed_)
         return;
-    if (cursor_ < shard_.window_first()) {
-        hub_counters::add(shard_.counters().lag_disconnects);
+    if (cursor_ < ctx_.window.first()) {
+        hub_counters::add(ctx_.counters.lag_disconnects);
         close("lagged behind the ring");
         return;
     }
-    for (auto id = std::max(accounted_, shard_.window_first()); id < shard_.window_next(); ++id) {
-        auto const& f = shard_.window_at(id);
+    for (auto id = std::max(accounted_, ctx_.window.first()); id < ctx_.window.next(); ++id) {
+        auto const& f = ctx_.window.at(id);
         if (topics_.matches(f.topic)) {
             pending_bytes_ += f.bytes.size();
             ++pending_frames_;
         }
     }
-    accounted_ = std::max(accounted_, shard_.window_next());
+    accounted_ = std::max(accounted_, ctx_.window.next());
     // Start writing first: what the kernel takes at once, and the batch in flight, are not
     // waiting. The bound applies to what is left behind them.
     write_more();
@@ -90,12 +90,12 @@ void subscriber::on_window_grew()
     auto const in_flight = writing_ ? batch_bytes_ : 0;
     auto const queued_bytes = pending_bytes_ - std::min(pending_bytes_, in_flight);
     auto const queued_frames = pending_frames_ - std::min(pending_frames_, writing_ ? batch_frames_ : 0);
-    auto const& opt = shard_.options();
-    hub_counters::raise_to(shard_.counters().queue_high_water_bytes, queued_bytes);
+    auto const& opt = ctx_.options;
+    hub_counters::raise_to(ctx_.counters.queue_high_water_bytes, queued_bytes);
     if (queued_bytes > opt.queue_bytes || queued_frames > opt.queue_frames) {
         // Over its bound: cut rather than buffer without limit. The client reconnects with
         // Last-Event-ID and catches up from the ring while it stays within it.
-        hub_counters::add(shard_.counters().slow_disconnects);
+        hub_counters::add(ctx_.counters.slow_disconnects);
         cut("slow client over its queue bound");
     }
 }
@@ -109,17 +109,17 @@ void subscriber::on_sweep(clock::time_point now)
         // on. A graceful end with a retry: brings the browser back through the page, which can
         // get a fresh token (this one is refused from now on).
         finish(sse::encode_comment("token expired")
-               + sse::encode_retry(static_cast<std::uint64_t>(shard_.options().retry.count())));
+               + sse::encode_retry(static_cast<std::uint64_t>(ctx_.options.retry.count())));
         return;
     }
     if (writing_) {
-        if (now - write_started_ > shard_.options().write_timeout) {
-            hub_counters::add(shard_.counters().stalled_disconnects);
+        if (now - write_started_ > ctx_.options.write_timeout) {
+            hub_counters::add(ctx_.counters.stalled_disconnects);
             cut("write stalled");
         }
         return;
     }
-    if (now - last_write_ >= shard_.options().heartbeat) {
+    if (now - last_write_ >= ctx_.options.heartbeat) {
         heartbeat_due_ = true;
         write_more();
     }
@@ -133,7 +133,7 @@ void subscriber::finish(std::string last_words)
     last_words_ = std::move(last_words);
     // What the shard holds now is what this stream still owes its client (at shutdown: every
     // acknowledged event); what arrives later would only delay the end (an expired token).
-    finish_end_ = shard_.window_next();
+    finish_end_ = ctx_.window.next();
     write_more(); // a write in flight continues, and writes the rest when it completes
 }
 
@@ -144,8 +144,8 @@ void subscriber::leap_to(std::uint64_t first)
     // A batch in flight is [replay_pos_, + batch_replay_) then its window frames: in kept, it
     // stays the front.
     std::vector<frame_ptr> kept(replay_.begin() + static_cast<std::ptrdiff_t>(replay_pos_), replay_.end());
-    for (auto id = std::max(cursor_, shard_.window_first()); id < shard_.window_next(); ++id)
-        if (auto const& f = shard_.window_frame(id); topics_.matches(f->topic))
+    for (auto id = std::max(cursor_, ctx_.window.first()); id < ctx_.window.next(); ++id)
+        if (auto const& f = ctx_.window.ptr(id); topics_.matches(f->topic))
             kept.push_back(f);
     replay_ = std::move(kept);
     replay_pos_ = 0;
@@ -169,10 +169,10 @@ bool subscriber::gather(std::vector<net::const_buffer>& out)
         out.push_back(net::buffer(head_));
     for (auto i = replay_pos_; i < replay_.size() && out.size() < max_batch_buffers; ++i, ++batch_replay_)
         out.push_back(net::buffer(replay_[i]->bytes));
-    auto const next = finishing_ ? std::min(shard_.window_next(), finish_end_) : shard_.window_next();
+    auto const next = finishing_ ? std::min(ctx_.window.next(), finish_end_) : ctx_.window.next();
     std::size_t bytes = 0;
     for (; batch_end_ < next && out.size() < max_batch_buffers && bytes < max_batch_bytes; ++batch_end_) {
-        auto const& f = shard_.window_at(batch_end_);
+        auto const& f = ctx_.window.at(batch_end_);
         if (!topics_.matches(f.topic))
             continue;
         out.push_back(net::buffer(f.bytes));
@@ -198,7 +198,7 @@ void subscriber::write_more()
     // shard's scratch list and written at once on the non-blocking socket. Only what the
     // kernel does not take goes through an asynchronous write with a list of its own.
     while (!writing_ && !closed_) {
-        auto& scratch = shard_.scratch_buffers();
+        auto& scratch = ctx_.scratch;
         if (!gather(scratch)) {
             cursor_ = batch_end_; // only frames of other topics: skipped
             return;
@@ -206,11 +206,7 @@ void subscriber::write_more()
         heartbeat_due_ = false;
         auto const total = net::buffer_size(scratch);
         boost::system::error_code ec;
-        auto written = socket_.write_some(scratch, ec);
-        if (ec == net::error::would_block || ec == net::error::try_again) {
-            ec = {};
-            written = 0;
-        }
+        auto const written = write_now(socket_, scratch, ec);
         if (ec) {
             close("write failed");
             return;
@@ -220,18 +216,9 @@ void subscriber::write_more()
             continue;
         }
         // Keep what is left (the frames stay alive: the window and replay_ hold them).
-        buffers_.clear();
-        std::size_t skip = written;
-        for (auto const& b : scratch) {
-            if (skip >= b.size()) {
-                skip -= b.size();
-                continue;
-            }
-            buffers_.push_back(b + skip);
-            skip = 0;
-        }
+        unwritten_part(scratch, written, buffers_);
         writing_ = true;
-        write_started_ = clock::now();
+        write_started_ = ctx_.options.clock(); // ctx_.now may be a sweep period old in a completion
         net::async_write(socket_, buffers_,
                          [self = shared_from_this(), written](boost::system::error_code ec, std::size_t n) {
                              self->on_written(ec, written + n);
@@ -256,12 +243,12 @@ void subscriber::on_written(boost::system::error_code ec, std::size_t bytes)
 
 void subscriber::complete_batch(std::size_t bytes)
 {
-    auto& counters = shard_.counters();
+    auto& counters = ctx_.counters;
     hub_counters::add(counters.bytes_written, bytes);
     hub_counters::add(counters.frames_delivered, batch_frames_ + batch_replay_);
     frames_sent_ += batch_frames_ + batch_replay_;
     bytes_sent_ += bytes;
-    last_write_ = shard_.now();
+    last_write_ = ctx_.now;
     if (batch_last_) {
         close("finished");
         return;
@@ -303,7 +290,7 @@ void subscriber::end(char const* why, bool abortive)
     spdlog::info("stream end path=/events status=200 bytes={} events={} duration_ms={} client={}:{} reason=\"{}\"",
                  bytes_sent_, frames_sent_, ms, remote_.address().to_string(), remote_.port(), why);
     socket_.close(ec);
-    shard_.remove(*this);
+    ctx_.remove(*this);
 }
 
 } // namespace ssehub

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "ssehub/delivery/connection_limit.hpp"
+#include "ssehub/delivery/stream_context.hpp"
 #include "ssehub/hub/hub.hpp"
 #include "ssehub/net.hpp"
 
@@ -14,18 +15,17 @@
 
 namespace ssehub {
 
-class hub_shard;
-
 // Lives on its shard's thread and is only touched there (that thread is its strand). It is
 // driven by completion handlers rather than a coroutine so that an idle stream costs no
 // coroutine frame and no timer: heartbeats and write deadlines come from the shard's sweep.
+// All it sees of its shard is a stream_context (window, options, counters, now, remove).
 class subscriber : public std::enable_shared_from_this<subscriber> {
 public:
     using clock = std::chrono::steady_clock;
 
     // `expires`: when the stream's credential runs out (the sweep then ends it with a retry:
     // hint); time_point::max() for never.
-    subscriber(tcp::socket socket, hub_shard& shard, topic_filter topics, subscription_start start,
+    subscriber(tcp::socket socket, stream_context& context, topic_filter topics, subscription_start start,
                std::string preamble, connection_slot slot, clock::time_point expires = clock::time_point::max());
 
     void start();                       // begins writing and watching for the peer closing
@@ -41,7 +41,7 @@ public:
 
     std::uint64_t cursor() const { return cursor_; }
     topic_filter const& topics() const { return topics_; }
-    std::size_t slot = 0; // index in the shard's list, kept by the shard
+    std::size_t slot = 0; // index in its shard's list, kept by the shard
 
 private:
     void watch_peer(); // closes the stream when the peer closes its end
@@ -54,7 +54,7 @@ private:
 
     tcp::socket socket_;
     connection_slot slot_;
-    hub_shard& shard_;
+    stream_context& ctx_;
     topic_filter topics_;
     std::string head_;                 // response head + stream opening
     std::string last_words_;           // set by finish(): written after everything else

@@ -5,6 +5,7 @@
 #include "ssehub/http/task_group.hpp"
 #include "ssehub/http/url.hpp"
 #include "ssehub/delivery/hub_shard.hpp"
+#include "ssehub/delivery/write_now.hpp"
 #include "ssehub/sse/sse_encoder.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -206,8 +207,13 @@ net::awaitable<std::tuple<beast::error_code, std::size_t>> write_response(beast:
 {
     http::response_serializer<http::string_body> serializer(res);
     beast::error_code ec;
-    auto n = http::write(stream.socket(), serializer, ec);
-    if (would_block(ec)) {
+    std::size_t n = 0;
+    // A string body comes out with its head as one buffer sequence: one send when it fits.
+    serializer.next(ec, [&](beast::error_code& wec, auto const& buffers) {
+        n = write_now(stream.socket(), buffers, wec);
+        serializer.consume(n);
+    });
+    if (!ec && !serializer.is_done()) {
         auto [aec, an] = co_await http::async_write(stream, serializer, use_tuple);
         ec = aec;
         n += an;
@@ -254,7 +260,8 @@ net::awaitable<void> wait_for_fanout(hub& events, std::chrono::milliseconds limi
     }
 }
 
-// The page and its files: the prebuilt head and the file's bytes in one gathered write.
+// The page and its files: the prebuilt head and the file's bytes in one gathered write, in
+// place as far as it fits.
 net::awaitable<beast::error_code> write_static(beast::tcp_stream& stream, static_reply const& reply, request const& req,
                                                request_log const& log)
 {
@@ -262,7 +269,15 @@ net::awaitable<beast::error_code> write_static(beast::tcp_stream& stream, static
     std::array<net::const_buffer, 3> buffers{
         net::buffer(reply.head()), net::buffer(reply.keep_alive ? close_line.substr(19) : close_line),
         reply.send_body ? net::buffer(reply.file->content) : net::const_buffer{}};
-    auto [ec, n] = co_await net::async_write(stream, buffers, use_tuple);
+    beast::error_code ec;
+    auto n = write_now(stream.socket(), buffers, ec);
+    if (!ec && n < net::buffer_size(buffers)) {
+        std::vector<net::const_buffer> rest;
+        unwritten_part(buffers, n, rest);
+        auto [aec, an] = co_await net::async_write(stream, rest, use_tuple);
+        ec = aec;
+        n += an;
+    }
     log.line(req.method_string(), req.target(), reply.not_modified ? 304 : 200, n);
     co_return ec;
 }
