@@ -1,6 +1,7 @@
 #include "ssehub/http/http_session.hpp"
 
 #include "ssehub/http/request_counters.hpp"
+#include "ssehub/http/route_table.hpp"
 #include "ssehub/http/router.hpp"
 #include "ssehub/http/session_registry.hpp"
 #include "ssehub/http/url.hpp"
@@ -32,16 +33,29 @@ namespace {
 constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 using clock = std::chrono::steady_clock;
 
-// One log line and one metrics count per answered request.
+// One log line and one metrics count per answered request, labelled by its route.
 struct request_log {
     request_counters& counters;
     std::string client;
     clock::time_point start = clock::now();
+    std::string_view path;                 // of the request being answered (into its target)
+    route_id route = route_id::invalid;    // invalid until a request was parsed
 
-    void line(std::string_view method, std::string_view target, unsigned status, std::size_t bytes) const
+    void begin()
     {
-        auto const path = split_target(target).path;
-        counters.count(request_counters::route_of(path), status);
+        start = clock::now();
+        path = {};
+        route = route_id::invalid;
+    }
+    void parsed(request const& req)
+    {
+        path = split_target(req.target()).path;
+        route = route_of(path);
+    }
+
+    void line(std::string_view method, unsigned status, std::size_t bytes) const
+    {
+        counters.count(route, status);
         auto const us = std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - start).count();
         // The path only: a query string may carry a credential.
         spdlog::info("request method={} path={} status={} bytes={} duration_ms={:.3f} client={}", method,
@@ -220,16 +234,16 @@ net::awaitable<void> answer_over_capacity(beast::tcp_stream& stream, request con
                                           request_log const& log)
 {
     auto const& opt = env.options;
-    if (req.method() == http::verb::get && split_target(req.target()).path == "/events") {
+    if (req.method() == http::verb::get && log.route == route_id::events) {
         auto const bytes = overload_preamble(opt, env.routes.cors().header_lines(req));
         co_await net::async_write(stream, net::buffer(bytes), use_tuple);
-        log.line(req.method_string(), req.target(), 200, bytes.size());
+        log.line(req.method_string(), 200, bytes.size());
     } else {
         auto res = error_response(req.version(), false, http::status::service_unavailable, "server at capacity, retry later");
         res.set(http::field::retry_after, std::to_string(std::max<std::int64_t>(1, std::chrono::duration_cast<std::chrono::seconds>(opt.overload_retry).count())));
         drop_body_for_head(req.method(), res);
         co_await http::async_write(stream, res, use_tuple);
-        log.line(req.method_string(), req.target(), 503, res.body().size());
+        log.line(req.method_string(), 503, res.body().size());
     }
     beast::error_code ec;
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
@@ -262,7 +276,7 @@ net::awaitable<beast::error_code> write_static(beast::tcp_stream& stream, static
         net::buffer(reply.head()), net::buffer(reply.keep_alive ? close_line.substr(19) : close_line),
         reply.send_body ? net::buffer(reply.file->content) : net::const_buffer{}};
     auto [ec, n] = co_await net::async_write(stream, buffers, use_tuple);
-    log.line(req.method_string(), req.target(), reply.not_modified ? 304 : 200, n);
+    log.line(req.method_string(), reply.not_modified ? 304 : 200, n);
     co_return ec;
 }
 
@@ -271,7 +285,7 @@ net::awaitable<beast::error_code> write_static(beast::tcp_stream& stream, static
 net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::optional<connection_slot> slot)
 {
     auto const& opt = env.options;
-    request_log log{env.requests, {}};
+    request_log log{env.requests, {}, clock::now(), {}, route_id::invalid};
     if (spdlog::should_log(spdlog::level::info)) { // formatting the address costs; skip it when unused
         beast::error_code ec;
         auto const ep = socket.remote_endpoint(ec);
@@ -312,7 +326,7 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
         if (!first)
             stream.expires_after(request_timeout);
         first = false;
-        log.start = clock::now();
+        log.begin();
 
         http::request_parser<http::string_body> parser;
         auto ec = co_await read_request(stream, buffer, parser, opt);
@@ -324,7 +338,7 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
             auto const method = target.empty() ? request_method_in(buffer) : parser.get().method();
             if (auto res = answer_for_read_error(ec, target_too_long, method)) {
                 co_await http::async_write(stream, *res, use_tuple);
-                log.line("-", "", res->result_int(), res->body().size());
+                log.line("-", res->result_int(), res->body().size());
                 env.sessions.add(stream.socket()); // answered: shutdown need not wait for the linger
                 co_await linger(stream);
             }
@@ -332,6 +346,7 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
         }
 
         auto req = parser.release();
+        log.parsed(req);
         if (!slot) {
             co_await answer_over_capacity(stream, req, env, log);
             co_return;
@@ -354,7 +369,7 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
                 co_return;
             }
             slot->add(std::move(*stream_place));
-            log.line(req.method_string(), req.target(), 200, 0);
+            log.line(req.method_string(), 200, 0);
             stream.expires_never();
             std::optional<std::string_view> last_id;
             if (ev->last_event_id)
@@ -370,7 +385,7 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
             res.keep_alive(false); // answered during shutdown: the connection ends after it
         bool const keep_alive = res.keep_alive();
         auto [wec, wn] = co_await write_response(stream, res);
-        log.line(req.method_string(), req.target(), res.result_int(), wn);
+        log.line(req.method_string(), res.result_int(), wn);
         if (wec)
             co_return;
         if (!keep_alive) {

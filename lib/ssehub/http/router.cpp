@@ -1,6 +1,7 @@
 #include "ssehub/http/router.hpp"
 
 #include "ssehub/http/bearer_auth.hpp"
+#include "ssehub/http/route_table.hpp"
 #include "ssehub/http/url.hpp"
 #include "ssehub/http/publish_request.hpp"
 
@@ -28,37 +29,41 @@ std::variant<response, events_route> router::route(request const& req)
 std::variant<response, events_route> router::dispatch(request const& req)
 {
     auto const [path, query] = split_target(req.target());
-    if (req.method() == http::verb::options && (path == "/events" || path == "/publish"))
+    auto const route = route_of(path);
+    if (req.method() == http::verb::options && (route == route_id::events || route == route_id::publish))
         return cors_.preflight(req, path);
-    if (path == "/events")
+    switch (route) {
+    case route_id::events:
         return open_stream(req, query);
-    if (path == "/publish")
+    case route_id::publish:
         return publish(req);
-    if (path == "/healthz") {
+    case route_id::healthz:
         if (!is_get_or_head(req))
             return method_not_allowed(req, "GET, HEAD");
         return json_response(req, http::status::ok, R"({"status":"ok"})");
-    }
-    if (path == "/metrics") {
-        if (!is_get_or_head(req))
-            return method_not_allowed(req, "GET, HEAD");
-        response res{http::status::ok, req.version()};
-        res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
-        res.set(http::field::cache_control, "no-store");
-        res.keep_alive(req.keep_alive());
-        res.body() = ctx_.metrics_text ? ctx_.metrics_text() : std::string{};
-        res.prepare_payload();
-        return res;
+    case route_id::metrics:
+        return metrics(req);
+    case route_id::static_file:
+    case route_id::invalid:
+        break;
     }
     return serve_static(req, path);
 }
 
-namespace {
-
-bool is_api_path(std::string_view path)
+response router::metrics(request const& req)
 {
-    return path == "/events" || path == "/publish" || path == "/healthz" || path == "/metrics";
+    if (!is_get_or_head(req))
+        return method_not_allowed(req, "GET, HEAD");
+    response res{http::status::ok, req.version()};
+    res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+    res.set(http::field::cache_control, "no-store");
+    res.keep_alive(req.keep_alive());
+    res.body() = ctx_.metrics_text ? ctx_.metrics_text() : std::string{};
+    res.prepare_payload();
+    return res;
 }
+
+namespace {
 
 bool matches_validators(request const& req, static_file const& file)
 {
@@ -70,7 +75,7 @@ bool matches_validators(request const& req, static_file const& file)
 std::optional<static_reply> router::route_static(request const& req)
 {
     auto const path = split_target(req.target()).path;
-    if (req.version() != 11 || !is_get_or_head(req) || is_api_path(path))
+    if (req.version() != 11 || !is_get_or_head(req) || route_of(path) != route_id::static_file)
         return std::nullopt;
     auto file = ctx_.files.find(path);
     if (!file)

@@ -62,6 +62,7 @@ public:
 private:
     std::variant<response, events_route> dispatch(request const& req);
     response serve_static(request const& req, std::string_view path);
+    response metrics(request const& req);
     std::variant<response, events_route> open_stream(request const& req, std::string_view query);
     response publish(request const& req);
     response publish_unwrapped(request const& req);
