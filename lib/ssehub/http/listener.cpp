@@ -1,11 +1,10 @@
 #include "ssehub/http/listener.hpp"
 
 #include "ssehub/delivery/connection_limit.hpp"
+#include "ssehub/http/use_tuple.hpp"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
 namespace ssehub {
@@ -24,7 +23,6 @@ void log_task_exception(std::exception_ptr e)
 net::awaitable<void> accept_loop(tcp::acceptor& acceptor, std::vector<net::io_context*> contexts,
                                  std::function<session_env(std::size_t)> env_for, connection_limit& limit)
 {
-    constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
     std::size_t next = 0;
     acceptor.non_blocking(true); // for the burst accepts below; async_accept is unaffected
     auto last_warning = std::chrono::steady_clock::time_point{};

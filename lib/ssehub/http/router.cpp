@@ -18,7 +18,7 @@ router::router(router_context ctx)
 {
 }
 
-std::variant<response, events_route> router::route(request const& req)
+route_result router::route(request const& req)
 {
     auto routed = dispatch(req);
     if (auto* res = std::get_if<response>(&routed))
@@ -26,7 +26,7 @@ std::variant<response, events_route> router::route(request const& req)
     return routed;
 }
 
-std::variant<response, events_route> router::dispatch(request const& req)
+route_result router::dispatch(request const& req)
 {
     auto const [path, query] = split_target(req.target());
     auto const route = route_of(path);
@@ -108,14 +108,17 @@ response router::serve_static(request const& req, std::string_view path)
     return res;
 }
 
-response router::publish(request const& req)
+route_result router::publish(request const& req)
 {
-    auto res = publish_unwrapped(req);
-    cors_.add_headers(req, res);
-    return res;
+    auto routed = publish_unwrapped(req);
+    if (auto* res = std::get_if<response>(&routed)) {
+        cors_.add_headers(req, *res);
+        return std::move(*res);
+    }
+    return std::get<publish_route>(std::move(routed));
 }
 
-response router::publish_unwrapped(request const& req)
+std::variant<response, publish_route> router::publish_unwrapped(request const& req)
 {
     if (req.method() != http::verb::post)
         return method_not_allowed(req, "POST");
@@ -134,21 +137,35 @@ response router::publish_unwrapped(request const& req)
     auto parsed = parse_publish_body(req.body(), limits);
     if (auto const* err = std::get_if<std::string>(&parsed))
         return error_response(req, http::status::bad_request, *err);
-    auto published = ctx_.events.publish(std::get<std::vector<event_draft>>(parsed));
-    if (auto const* refused = std::get_if<publish_refusal>(&published)) {
-        if (refused->why == publish_refusal::cause::too_large)
-            return error_response(req, http::status::payload_too_large, refused->message);
-        // Shutting down: nothing was published. The publisher retries against the next
-        // instance (or this one restarted) instead of taking a dropped connection for a maybe.
-        auto res = error_response(req, http::status::service_unavailable, refused->message);
-        res.set(http::field::retry_after, std::to_string(std::max<std::int64_t>(1, std::chrono::duration_cast<std::chrono::seconds>(ctx_.options.retry).count())));
-        res.keep_alive(false);
+    return publish_route{std::get<std::vector<event_draft>>(std::move(parsed))};
+}
+
+std::variant<response, accepted_publish> router::answer_publish(request const& req, publish_result const& result) const
+{
+    if (auto const* refused = std::get_if<publish_refusal>(&result)) {
+        auto res = refused_publish(req, *refused);
+        cors_.add_headers(req, res);
         return res;
     }
+    auto const& ids = std::get<std::vector<std::uint64_t>>(result);
     boost::json::array arr;
-    for (auto id : std::get<std::vector<std::uint64_t>>(published))
+    for (auto id : ids)
         arr.emplace_back(std::to_string(id));
-    return json_response(req, http::status::accepted, boost::json::serialize(boost::json::object{{"ids", std::move(arr)}}));
+    auto res = json_response(req, http::status::accepted, boost::json::serialize(boost::json::object{{"ids", std::move(arr)}}));
+    cors_.add_headers(req, res);
+    return accepted_publish{std::move(res), ids.empty() ? 0 : ids.back()};
+}
+
+response router::refused_publish(request const& req, publish_refusal const& refused) const
+{
+    if (refused.why == publish_refusal::cause::too_large)
+        return error_response(req, http::status::payload_too_large, refused.message);
+    // Shutting down: nothing was published. The publisher retries against the next
+    // instance (or this one restarted) instead of taking a dropped connection for a maybe.
+    auto res = error_response(req, http::status::service_unavailable, refused.message);
+    res.set(http::field::retry_after, std::to_string(std::max<std::int64_t>(1, std::chrono::duration_cast<std::chrono::seconds>(ctx_.options.retry).count())));
+    res.keep_alive(false);
+    return res;
 }
 
 } // namespace ssehub

@@ -11,6 +11,7 @@
 namespace ssehub {
 
 class hub;
+class event_log;
 
 // Construction binds and listens (so port() is known before run()); run() blocks until a
 // signal or stop(), then refuses publishes, delivers every acknowledged event to each stream
@@ -32,6 +33,7 @@ public:
     config const& effective_config() const;
     bool token_was_generated() const;
     hub& events();
+    event_log& log(); // where every publish goes (for tests: as POST /publish does)
     std::string metrics_text() const;
 
 private:
