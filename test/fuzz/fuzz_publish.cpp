@@ -2,6 +2,7 @@
 // come back out of the wire format exactly (what a browser would parse), and a rejected body
 // must publish nothing. A JSON `data` must reach the client as JSON that parses to the value sent.
 #include "ssehub/hub/hub.hpp"
+#include "ssehub/hub/memory_event_log.hpp"
 #include "ssehub/http/publish_request.hpp"
 #include "ssehub/sse/sse_encoder.hpp"
 #include "support/event_parser.hpp"
@@ -11,6 +12,7 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,13 +55,18 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     limits.max_events = 64;
     auto parsed = ssehub::parse_publish_body(body, limits);
     ssehub::hub events(ssehub::hub_options{128, 1 << 22, 1});
+    ssehub::memory_event_log log(events);
     if (std::holds_alternative<std::string>(parsed)) {
         if (std::get<std::string>(parsed).empty())
             std::abort(); // a refusal always says why
         return 0;
     }
     auto const& drafts = std::get<std::vector<ssehub::event_draft>>(parsed);
-    auto const published = events.publish(drafts);
+    std::optional<ssehub::publish_result> appended;
+    log.append(drafts, ssehub::on_appended([&](ssehub::publish_result r) { appended = std::move(r); }));
+    if (!appended)
+        std::abort(); // the memory log completes before append() returns
+    auto const& published = *appended;
     if (auto const* refused = std::get_if<ssehub::publish_refusal>(&published)) {
         if (refused->message.empty() || events.next_id() != 1)
             std::abort(); // a refusal says why and publishes nothing

@@ -2,6 +2,7 @@
 // stalled streams, the connection limit, and a matrix of malformed requests. Each case gets a
 // clear 4xx (or a harmless, documented outcome), publishes nothing by mistake, and leaves the
 // server serving.
+#include "support/publish.hpp"
 #include "support/test_client.hpp"
 
 #include "ssehub/hub/hub.hpp"
@@ -119,7 +120,7 @@ std::unique_ptr<sse_client> open_real_stream(running_server& s, std::string cons
     auto const deadline = clock::now() + 3s;
     while (clock::now() < deadline) {
         auto c = std::make_unique<sse_client>(s.port(), "/events?topic=" + topic);
-        s.get().events().publish(event_draft{topic, "probe", "1"});
+        ssehub::test::publish(s.get().log(), event_draft{topic, "probe", "1"});
         auto const e = c->next_event(1s);
         if (e && e->type == "probe")
             return c;

@@ -1,4 +1,5 @@
 // The hub over loopback: fan-out, replay at the seam, backpressure, concurrent publishers.
+#include "support/publish.hpp"
 #include "support/tcp_table.hpp"
 #include "support/test_client.hpp"
 
@@ -367,7 +368,7 @@ BOOST_AUTO_TEST_CASE(a_pass_in_turns_over_many_streams_loses_no_stream_and_no_ev
     // of a pass, not only between HTTP round trips.
     std::thread publisher([&] {
         for (int i = 0; i < total; ++i) {
-            s.get().events().publish(event_draft{"t", "e", R"({"i":)" + std::to_string(i) + "}"});
+            ssehub::test::publish(s.get().log(), event_draft{"t", "e", R"({"i":)" + std::to_string(i) + "}"});
             started = true;
             std::this_thread::sleep_for(100us);
             // The second half waits for the late streams, so each of them sees events.
@@ -452,7 +453,7 @@ BOOST_AUTO_TEST_CASE(concurrent_publishers_give_every_subscriber_the_same_order)
     // And the C++ side publishing through the same call, from yet another thread.
     publishers.emplace_back([&] {
         for (int i = 0; i < 200; ++i)
-            s.get().events().publish(event_draft{"t", "e", R"({"i":)" + std::to_string(9000 + i) + "}"});
+            ssehub::test::publish(s.get().log(), event_draft{"t", "e", R"({"i":)" + std::to_string(9000 + i) + "}"});
     });
     for (auto& t : publishers)
         t.join();

@@ -2,7 +2,9 @@
 // behind the ring, and the sweep. A real hub and loopback sockets; the io_context is run by the
 // test (poll, poll_one) and time is the test's clock: no sleeps.
 #include "ssehub/delivery/hub_shard.hpp"
+#include "ssehub/hub/memory_event_log.hpp"
 #include "support/loopback_pair.hpp"
+#include "support/publish.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/test/unit_test.hpp>
@@ -25,6 +27,7 @@ struct shard_fixture {
     net::io_context io;
     clock_type::time_point now = clock_type::time_point(1h);
     hub events;
+    memory_event_log log{events};
     delivery_options options;
     std::optional<hub_shard> shard;
     std::vector<tcp::socket> clients;
@@ -52,7 +55,7 @@ struct shard_fixture {
 
     void publish(std::string topic, std::string payload = "x")
     {
-        BOOST_REQUIRE(events.publish(event_draft{std::move(topic), "message", std::move(payload)}) > 0);
+        BOOST_REQUIRE(ssehub::test::publish(log, event_draft{std::move(topic), "message", std::move(payload)}) > 0);
     }
 
     void run()

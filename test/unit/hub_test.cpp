@@ -1,7 +1,10 @@
-// hub/hub: numbering, encoding once, Last-Event-ID replay and history-lost resets.
+// hub/hub: the ring fed through hub::feed (by the memory log), Last-Event-ID replay and
+// history-lost resets, pulls.
 #include "ssehub/hub/hub.hpp"
+#include "ssehub/hub/memory_event_log.hpp"
 #include "support/event_parser.hpp"
 #include "support/id_range.hpp"
+#include "support/publish.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
@@ -23,6 +26,8 @@ using ssehub::frame_ptr;
 using ssehub::hub;
 using ssehub::hub_options;
 using ssehub::topic_filter;
+
+using ssehub::test::publish;
 
 namespace {
 
@@ -53,18 +58,6 @@ std::vector<std::uint64_t> ids_of(std::vector<frame_ptr> const& frames)
     return out;
 }
 
-std::vector<std::uint64_t> published_ids(ssehub::publish_result const& r)
-{
-    if (auto const* refused = std::get_if<ssehub::publish_refusal>(&r))
-        BOOST_FAIL("refused: " + refused->message);
-    return std::get<std::vector<std::uint64_t>>(r);
-}
-
-std::vector<event_draft> batch_of(std::size_t n, std::string const& topic, std::size_t payload_bytes = 1)
-{
-    return std::vector<event_draft>(n, draft(topic, std::string(payload_bytes, 'x')));
-}
-
 // The single event a frame's bytes carry, read as a browser would.
 ssehub::test::parsed_event parse_frame(frame_ptr const& f)
 {
@@ -76,10 +69,10 @@ ssehub::test::parsed_event parse_frame(frame_ptr const& f)
 }
 
 // Publishes `count` events on topics "a" and "b" alternately (odd ids on "a" when first_id is 1).
-void publish_alternating(hub& h, int count)
+void publish_alternating(ssehub::event_log& log, int count)
 {
     for (int i = 0; i < count; ++i)
-        h.publish(draft(i % 2 == 0 ? "a" : "b", "payload " + std::to_string(i)));
+        publish(log, draft(i % 2 == 0 ? "a" : "b", "payload " + std::to_string(i)));
 }
 
 // An id in the data JSON: we accept a decimal string or a number, and compare the value.
@@ -114,47 +107,12 @@ using ssehub::test::id_range;
 
 BOOST_AUTO_TEST_SUITE(hub_test)
 
-BOOST_AUTO_TEST_CASE(publish_returns_consecutive_ids_from_first_id)
-{
-    hub h(options(100, 1000));
-    BOOST_TEST(h.first_id() == 1000u);
-    BOOST_TEST(h.next_id() == 1000u);
-    BOOST_TEST(h.publish(draft("a", "x")) == 1000u);
-    std::vector<event_draft> const batch{draft("a", "1"), draft("b", "2"), draft("a", "3")};
-    BOOST_TEST(published_ids(h.publish(batch)) == id_range(1001, 1004), boost::test_tools::per_element());
-    BOOST_TEST(h.publish(draft("a", "y")) == 1004u);
-    BOOST_TEST(h.next_id() == 1005u);
-}
-
-BOOST_AUTO_TEST_CASE(after_close_publishing_every_publish_is_refused_and_the_ring_keeps_what_came_before)
-{
-    hub h(options(100, 1));
-    std::vector<event_draft> const batch{draft("a", "1"), draft("b", "2")};
-    BOOST_TEST(published_ids(h.publish(batch)) == id_range(1, 3), boost::test_tools::per_element());
-    h.close_publishing();
-    auto const refused = h.publish(batch);
-    BOOST_REQUIRE(std::holds_alternative<ssehub::publish_refusal>(refused));
-    BOOST_TEST((std::get<ssehub::publish_refusal>(refused).why == ssehub::publish_refusal::cause::closed));
-    BOOST_TEST(h.publish(draft("a", "x")) == 0u); // never a real id
-    BOOST_TEST(h.next_id() == 3u);
-    // What was acknowledged before the close is still there for the shards' last pull.
-    std::vector<frame_ptr> pulled;
-    BOOST_TEST(h.pull(1, pulled) == 1u);
-    BOOST_TEST(pulled.size() == 2u);
-}
-
-BOOST_AUTO_TEST_CASE(default_options_start_at_id_1)
-{
-    hub h(hub_options{});
-    BOOST_TEST(h.publish(draft("a", "x")) == 1u);
-    BOOST_TEST(h.publish(draft("a", "x")) == 2u);
-}
-
 BOOST_AUTO_TEST_CASE(published_frames_carry_id_event_topic_and_data)
 {
     hub h(options());
+    ssehub::memory_event_log log(h);
     std::vector<event_draft> const batch{draft("news", "line 1\nline 2", "update"), draft("stats", "{\"n\":1}")};
-    h.publish(batch);
+    publish(log, batch);
     std::vector<frame_ptr> frames;
     h.pull(1, frames);
     BOOST_REQUIRE_EQUAL(frames.size(), 2u);
@@ -173,7 +131,8 @@ BOOST_AUTO_TEST_CASE(published_frames_carry_id_event_topic_and_data)
 BOOST_AUTO_TEST_CASE(subscribe_without_last_event_id_gets_no_replay)
 {
     hub h(options());
-    publish_alternating(h, 3);
+    ssehub::memory_event_log log(h);
+    publish_alternating(log, 3);
     auto const s = h.subscribe(std::nullopt, topic_filter{});
     BOOST_TEST(s.replay.empty());
     BOOST_TEST(!s.reset);
@@ -185,6 +144,7 @@ BOOST_AUTO_TEST_CASE(subscribe_without_last_event_id_gets_no_replay)
 BOOST_AUTO_TEST_CASE(subscribe_before_any_publish_starts_live_at_first_id)
 {
     hub h(options(100, 50));
+    ssehub::memory_event_log log(h);
     auto const s = h.subscribe(std::nullopt, topic_filter{});
     BOOST_TEST(s.replay.empty());
     BOOST_TEST(s.live_from == 50u);
@@ -193,7 +153,8 @@ BOOST_AUTO_TEST_CASE(subscribe_before_any_publish_starts_live_at_first_id)
 BOOST_AUTO_TEST_CASE(an_id_inside_the_ring_replays_the_missed_frames_of_the_topics)
 {
     hub h(options());
-    publish_alternating(h, 9); // ids 1..9; odd ids on "a", even ids on "b"
+    ssehub::memory_event_log log(h);
+    publish_alternating(log, 9); // ids 1..9; odd ids on "a", even ids on "b"
     auto const only_a = h.subscribe("2", topics({"a"}));
     BOOST_TEST(!only_a.reset);
     BOOST_TEST(ids_of(only_a.replay) == (std::vector<std::uint64_t>{3, 5, 7, 9}), boost::test_tools::per_element());
@@ -219,7 +180,8 @@ BOOST_AUTO_TEST_CASE(an_id_inside_the_ring_replays_the_missed_frames_of_the_topi
 BOOST_AUTO_TEST_CASE(replayed_frames_read_back_as_the_published_events)
 {
     hub h(options());
-    publish_alternating(h, 6);
+    ssehub::memory_event_log log(h);
+    publish_alternating(log, 6);
     auto const s = h.subscribe("3", topic_filter{});
     BOOST_REQUIRE_EQUAL(s.replay.size(), 3u);
     for (std::size_t i = 0; i < s.replay.size(); ++i) {
@@ -232,7 +194,8 @@ BOOST_AUTO_TEST_CASE(replayed_frames_read_back_as_the_published_events)
 BOOST_AUTO_TEST_CASE(the_last_published_id_gets_an_empty_replay)
 {
     hub h(options());
-    publish_alternating(h, 5);
+    ssehub::memory_event_log log(h);
+    publish_alternating(log, 5);
     auto const s = h.subscribe("5", topic_filter{});
     BOOST_TEST(!s.reset);
     BOOST_TEST(s.replay.empty());
@@ -242,7 +205,8 @@ BOOST_AUTO_TEST_CASE(the_last_published_id_gets_an_empty_replay)
 BOOST_AUTO_TEST_CASE(the_id_just_before_the_ring_replays_the_whole_ring)
 {
     hub h(options(3));
-    publish_alternating(h, 6); // the ring holds 4, 5, 6
+    ssehub::memory_event_log log(h);
+    publish_alternating(log, 6); // the ring holds 4, 5, 6
     auto const s = h.subscribe("3", topic_filter{});
     BOOST_TEST(!s.reset);
     BOOST_TEST(ids_of(s.replay) == id_range(4, 7), boost::test_tools::per_element());
@@ -252,7 +216,8 @@ BOOST_AUTO_TEST_CASE(the_id_just_before_the_ring_replays_the_whole_ring)
 BOOST_AUTO_TEST_CASE(an_id_older_than_the_ring_is_a_reset)
 {
     hub h(options(3));
-    publish_alternating(h, 6);
+    ssehub::memory_event_log log(h);
+    publish_alternating(log, 6);
     for (std::string_view id : {"2", "1", "0"}) {
         BOOST_TEST_CONTEXT("Last-Event-ID " << id)
         {
@@ -266,7 +231,8 @@ BOOST_AUTO_TEST_CASE(an_id_older_than_the_ring_is_a_reset)
 BOOST_AUTO_TEST_CASE(an_id_from_the_future_is_a_reset)
 {
     hub h(options());
-    publish_alternating(h, 6);
+    ssehub::memory_event_log log(h);
+    publish_alternating(log, 6);
     for (std::string_view id : {"7", "8", "1000", "18446744073709551615"}) {
         BOOST_TEST_CONTEXT("Last-Event-ID " << id)
         {
@@ -280,7 +246,8 @@ BOOST_AUTO_TEST_CASE(an_id_from_the_future_is_a_reset)
 BOOST_AUTO_TEST_CASE(a_non_numeric_id_is_a_reset)
 {
     hub h(options());
-    publish_alternating(h, 4);
+    ssehub::memory_event_log log(h);
+    publish_alternating(log, 4);
     for (std::string_view id : {"", "abc", "-1", "3 ", " 3", "3.0", "18446744073709551616"}) {
         BOOST_TEST_CONTEXT("Last-Event-ID [" << id << "]")
         {
@@ -292,13 +259,14 @@ BOOST_AUTO_TEST_CASE(a_non_numeric_id_is_a_reset)
 BOOST_AUTO_TEST_CASE(an_id_before_first_id_minus_one_is_a_reset)
 {
     hub h(options(100, 100));
+    ssehub::memory_event_log log(h);
     auto const empty = h.subscribe("99", topic_filter{});
     BOOST_TEST(!empty.reset);
     BOOST_TEST(empty.replay.empty());
     BOOST_TEST(empty.live_from == 100u);
 
     for (int i = 0; i < 3; ++i)
-        h.publish(draft("a", "x")); // 100, 101, 102; nothing dropped
+        publish(log, draft("a", "x")); // 100, 101, 102; nothing dropped
     auto const whole = h.subscribe("99", topic_filter{});
     BOOST_TEST(!whole.reset);
     BOOST_TEST(ids_of(whole.replay) == id_range(100, 103), boost::test_tools::per_element());
@@ -314,7 +282,8 @@ BOOST_AUTO_TEST_CASE(an_id_before_first_id_minus_one_is_a_reset)
 BOOST_AUTO_TEST_CASE(the_reset_frame_is_not_filtered_by_topic)
 {
     hub h(options(2));
-    publish_alternating(h, 5);
+    ssehub::memory_event_log log(h);
+    publish_alternating(log, 5);
     auto const s = h.subscribe("1", topics({"nothing-published-here"}));
     check_reset(s, 4, 5);
 }
@@ -322,11 +291,12 @@ BOOST_AUTO_TEST_CASE(the_reset_frame_is_not_filtered_by_topic)
 BOOST_AUTO_TEST_CASE(counters_follow_publishes_replays_and_resets)
 {
     hub h(options(3));
+    ssehub::memory_event_log log(h);
     auto const& c = h.counters();
     BOOST_TEST(c.events_published.load() == 0u);
-    h.publish(draft("a", "1"));
+    publish(log, draft("a", "1"));
     std::vector<event_draft> const batch{draft("a", "2"), draft("b", "3"), draft("a", "4")};
-    h.publish(batch);
+    publish(log, batch);
     BOOST_TEST(c.events_published.load() == 4u); // ring holds 2, 3, 4
 
     h.subscribe(std::nullopt, topic_filter{});
@@ -355,7 +325,8 @@ BOOST_AUTO_TEST_CASE(counters_follow_publishes_replays_and_resets)
 BOOST_AUTO_TEST_CASE(frames_are_shared_not_copied_per_subscriber)
 {
     hub h(options());
-    publish_alternating(h, 4);
+    ssehub::memory_event_log log(h);
+    publish_alternating(log, 4);
     auto const s1 = h.subscribe("1", topic_filter{});
     auto const s2 = h.subscribe("1", topic_filter{});
     auto const s3 = h.subscribe("2", topics({"a"}));
@@ -375,7 +346,8 @@ BOOST_AUTO_TEST_CASE(frames_are_shared_not_copied_per_subscriber)
 BOOST_AUTO_TEST_CASE(pull_appends_from_an_id_and_reports_where_it_started)
 {
     hub h(options(3));
-    publish_alternating(h, 5); // the ring holds 3, 4, 5
+    ssehub::memory_event_log log(h);
+    publish_alternating(log, 5); // the ring holds 3, 4, 5
 
     std::vector<frame_ptr> out;
     BOOST_TEST(h.pull(4, out) == 4u);
@@ -398,7 +370,8 @@ BOOST_AUTO_TEST_CASE(pull_appends_from_an_id_and_reports_where_it_started)
 BOOST_AUTO_TEST_CASE(pull_beyond_the_newest_returns_next_id)
 {
     hub h(options());
-    publish_alternating(h, 2);
+    ssehub::memory_event_log log(h);
+    publish_alternating(log, 2);
     std::vector<frame_ptr> out;
     BOOST_TEST(h.pull(100, out) == 3u);
     BOOST_TEST(out.empty());
@@ -407,6 +380,7 @@ BOOST_AUTO_TEST_CASE(pull_beyond_the_newest_returns_next_id)
 BOOST_AUTO_TEST_CASE(every_waker_runs_once_per_publish_after_the_frames_are_in)
 {
     hub h(options());
+    ssehub::memory_event_log log(h);
     int wakes_a = 0;
     int wakes_b = 0;
     std::vector<std::uint64_t> next_seen;
@@ -415,106 +389,20 @@ BOOST_AUTO_TEST_CASE(every_waker_runs_once_per_publish_after_the_frames_are_in)
         next_seen.push_back(h.next_id()); // also proves the lock is not held here
     });
     h.add_waker([&] { ++wakes_b; });
-    h.publish(draft("a", "1"));
+    publish(log, draft("a", "1"));
     std::vector<event_draft> const batch{draft("a", "2"), draft("a", "3")};
-    h.publish(batch);
+    publish(log, batch);
     BOOST_TEST(wakes_a == 2);
     BOOST_TEST(wakes_b == 2);
     BOOST_TEST(next_seen == (std::vector<std::uint64_t>{2, 4}), boost::test_tools::per_element());
 }
 
-BOOST_AUTO_TEST_CASE(concurrent_publishers_get_consecutive_ids_in_ring_order)
-{
-    constexpr int threads = 4;
-    constexpr int per_thread = 2000;
-    hub h(options(threads * per_thread));
-    std::atomic<int> wakes{0};
-    h.add_waker([&] { wakes.fetch_add(1, std::memory_order_relaxed); });
-
-    std::vector<std::vector<std::uint64_t>> ids(threads);
-    std::vector<std::thread> pool;
-    for (int t = 0; t < threads; ++t) {
-        pool.emplace_back([&, t] {
-            for (int i = 0; i < per_thread; ++i)
-                ids[t].push_back(h.publish(draft("t" + std::to_string(t), std::to_string(t) + ":" + std::to_string(i))));
-        });
-    }
-    for (auto& th : pool)
-        th.join();
-
-    BOOST_TEST(wakes.load() == threads * per_thread);
-    BOOST_TEST(h.counters().events_published.load() == std::uint64_t{threads * per_thread});
-    BOOST_TEST(h.next_id() == std::uint64_t{threads * per_thread + 1});
-
-    // Every id handed out exactly once, and each thread saw its own ids rise.
-    std::vector<std::uint64_t> all;
-    for (auto const& v : ids) {
-        BOOST_TEST(std::is_sorted(v.begin(), v.end()));
-        BOOST_TEST((std::adjacent_find(v.begin(), v.end()) == v.end()));
-        all.insert(all.end(), v.begin(), v.end());
-    }
-    std::sort(all.begin(), all.end());
-    BOOST_TEST((all == id_range(1, threads * per_thread + 1)));
-
-    // The ring is in id order, each frame's wire id matches, and each id holds what was published with it.
-    std::vector<frame_ptr> frames;
-    BOOST_TEST(h.pull(1, frames) == 1u);
-    BOOST_REQUIRE_EQUAL(frames.size(), std::size_t{threads * per_thread});
-    bool ordered = true;
-    for (std::size_t i = 0; i < frames.size(); ++i) {
-        ordered = ordered && frames[i]->id == i + 1 && frames[i]->bytes.starts_with("id: " + std::to_string(i + 1) + "\n");
-    }
-    BOOST_TEST(ordered);
-    bool matches = true;
-    for (int t = 0; t < threads; ++t)
-        for (int i = 0; i < per_thread; ++i) {
-            auto const& f = frames[ids[t][i] - 1];
-            matches = matches && f->topic == "t" + std::to_string(t)
-                && f->bytes.find("data: " + std::to_string(t) + ":" + std::to_string(i) + "\n") != std::string::npos;
-        }
-    BOOST_TEST(matches);
-}
-
-// Was a bug: a batch larger than the ring was accepted (202) and then dropped its own first
-// events before any io thread could take them, cutting every subscriber.
-BOOST_AUTO_TEST_CASE(a_batch_over_ring_events_is_refused_and_publishes_nothing)
-{
-    hub h(options(10));
-    int wakes = 0;
-    h.add_waker([&] { ++wakes; });
-    auto const r = h.publish(batch_of(11, "big"));
-    auto const* refused = std::get_if<ssehub::publish_refusal>(&r);
-    BOOST_REQUIRE(refused != nullptr);
-    BOOST_TEST(refused->message.find("ring_events (10)") != std::string::npos, refused->message);
-    BOOST_TEST(h.next_id() == 1u);
-    BOOST_TEST(wakes == 0);
-    BOOST_TEST(h.counters().events_published.load() == 0u);
-    BOOST_TEST(published_ids(h.publish(batch_of(10, "big"))) == id_range(1, 11), boost::test_tools::per_element());
-}
-
-BOOST_AUTO_TEST_CASE(a_batch_whose_frames_exceed_ring_bytes_is_refused_and_consumes_no_id)
-{
-    hub_options o = options(100);
-    o.ring_bytes = 100;
-    hub h(o);
-    // "id: 1\n" (6) + "data: " (6) + 10 x + "\n\n" (2) = 24 bytes a frame: 4 fit, 5 do not.
-    BOOST_TEST(published_ids(h.publish(batch_of(4, "t", 10))) == id_range(1, 5), boost::test_tools::per_element());
-    auto const r = h.publish(batch_of(5, "t", 10));
-    auto const* refused = std::get_if<ssehub::publish_refusal>(&r);
-    BOOST_REQUIRE(refused != nullptr);
-    BOOST_TEST(refused->message.find("ring_bytes (100)") != std::string::npos, refused->message);
-    BOOST_TEST(h.next_id() == 5u);
-    std::vector<frame_ptr> out;
-    BOOST_TEST(h.pull(1, out) == 1u); // the accepted batch is all still there
-    BOOST_TEST(ids_of(out) == id_range(1, 5), boost::test_tools::per_element());
-    BOOST_CHECK_THROW(h.publish(draft("t", std::string(200, 'x'))), std::length_error);
-}
-
 BOOST_AUTO_TEST_CASE(a_pull_after_a_drop_reports_the_topics_of_the_dropped_frames)
 {
     hub h(options(4));
+    ssehub::memory_event_log log(h);
     for (auto const* topic : {"big", "big", "other", "big", "big", "big"})
-        h.publish(draft(topic, "x")); // the ring holds 3..6
+        publish(log, draft(topic, "x")); // the ring holds 3..6
     std::vector<frame_ptr> out;
     ssehub::eviction_record lost;
     BOOST_TEST(h.pull(1, out, &lost) == 3u);
@@ -523,24 +411,12 @@ BOOST_AUTO_TEST_CASE(a_pull_after_a_drop_reports_the_topics_of_the_dropped_frame
     BOOST_TEST(lost.lost_any(topic_filter{}, 1));
 
     // A reader at 2 lost only id 2 (big); one at 3 lost nothing.
-    h.publish(draft("big", "7")); // drops id 3 (other)
+    publish(log, draft("big", "7")); // drops id 3 (other)
     out.clear();
     ssehub::eviction_record lost_at_3;
     BOOST_TEST(h.pull(3, out, &lost_at_3) == 4u);
     BOOST_TEST(lost_at_3.lost_any(topics({"other"}), 3));
     BOOST_TEST(!lost_at_3.lost_any(topics({"big"}), 3));
-}
-
-BOOST_AUTO_TEST_CASE(the_byte_limit_counts_each_id_line_across_a_power_of_ten)
-{
-    // Ids 8, 9, 10, 11: "id: 8\n" is 6 bytes, "id: 10\n" 7; each body is 18: 98 bytes in all.
-    for (std::size_t limit : {97u, 98u}) {
-        hub_options o = options(100, 8);
-        o.ring_bytes = limit;
-        hub h(o);
-        auto const r = h.publish(batch_of(4, "t", 10));
-        BOOST_TEST(std::holds_alternative<ssehub::publish_refusal>(r) == (limit == 97u), "ring_bytes " << limit);
-    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

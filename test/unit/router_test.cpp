@@ -1,6 +1,8 @@
 // http/router: requests in, responses or stream decisions out; no sockets.
 #include "ssehub/http/router.hpp"
+#include "ssehub/hub/memory_event_log.hpp"
 #include "support/event_parser.hpp"
+#include "support/publish.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
@@ -68,7 +70,12 @@ struct fixture {
     ssehub::http_options options = make_options(token);
     ssehub::static_files files{dir.root};
     ssehub::hub events{small_hub()};
-    ssehub::router routes{ssehub::router_context{options, files, events, [] { return std::string("ssehub_test_metric 1\n"); }}};
+    ssehub::memory_event_log log{events};
+    ssehub::router routes{ssehub::router_context{options, files, [] { return std::string("ssehub_test_metric 1\n"); }}};
+
+    // What the session does with a request: a publish_route is appended through the log and
+    // answered by answer_publish(); anything else must be a response.
+    response answer(request const& req);
 };
 
 request make_request(http::verb method, std::string const& target)
@@ -91,17 +98,29 @@ request publish_request(std::string const& body, std::string const& authorizatio
     return req;
 }
 
-response as_response(std::variant<response, events_route> r)
+response as_response(ssehub::route_result r)
 {
-    BOOST_REQUIRE_MESSAGE(std::holds_alternative<response>(r), "expected a response, got a stream");
+    BOOST_REQUIRE_MESSAGE(std::holds_alternative<response>(r), "expected a response, got a stream or a publish");
     return std::get<response>(std::move(r));
 }
 
-events_route as_stream(std::variant<response, events_route> r)
+events_route as_stream(ssehub::route_result r)
 {
     if (auto const* res = std::get_if<response>(&r))
         BOOST_FAIL("expected a stream, got " << res->result_int() << " " << res->body());
     return std::get<events_route>(std::move(r));
+}
+
+response fixture::answer(request const& req)
+{
+    auto routed = routes.route(req);
+    auto* route = std::get_if<ssehub::publish_route>(&routed);
+    if (!route)
+        return as_response(std::move(routed));
+    auto answered = routes.answer_publish(req, ssehub::test::publish(log, std::move(route->drafts)));
+    if (auto* accepted = std::get_if<ssehub::accepted_publish>(&answered))
+        return std::move(accepted->res);
+    return std::get<response>(std::move(answered));
 }
 
 std::string header(response const& res, http::field f)
@@ -458,7 +477,7 @@ BOOST_FIXTURE_TEST_CASE(publish_without_the_right_token_is_401, fixture)
     for (std::string const& auth : {std::string(), "Bearer wrong"s, "Bearer " + token + "x", "Basic " + token, token}) {
         BOOST_TEST_CONTEXT("Authorization: " << auth)
         {
-            auto const res = as_response(routes.route(publish_request(R"({"data":"x"})", auth)));
+            auto const res = answer(publish_request(R"({"data":"x"})", auth));
             BOOST_TEST(res.result_int() == 401u);
             BOOST_TEST(lower(header(res, http::field::www_authenticate)).starts_with("bearer"));
             check_json_error(res);
@@ -473,7 +492,7 @@ BOOST_AUTO_TEST_CASE(publish_with_an_empty_configured_token_is_always_401)
     auto const options = make_options("");
     ssehub::static_files files(dir.root);
     ssehub::hub events(small_hub());
-    ssehub::router routes(ssehub::router_context{options, files, events, {}});
+    ssehub::router routes(ssehub::router_context{options, files, {}});
     for (std::string const& auth : {std::string(), "Bearer "s, "Bearer x"s}) {
         auto const res = as_response(routes.route(publish_request(R"({"data":"x"})", auth)));
         BOOST_TEST(res.result_int() == 401u, "Authorization: " << auth);
@@ -486,7 +505,7 @@ BOOST_FIXTURE_TEST_CASE(publish_with_a_wrong_content_type_is_415, fixture)
     auto const before = events.next_id();
     for (std::string const& type : {std::string(), "text/plain"s, "application/x-www-form-urlencoded"s,
                                    "application/jsonx"s, "multipart/form-data"s}) {
-        auto const res = as_response(routes.route(publish_request(R"({"data":"x"})", "Bearer " + token, type)));
+        auto const res = answer(publish_request(R"({"data":"x"})", "Bearer " + token, type));
         BOOST_TEST(res.result_int() == 415u, "Content-Type: " << type);
     }
     BOOST_TEST(events.next_id() == before);
@@ -495,21 +514,21 @@ BOOST_FIXTURE_TEST_CASE(publish_with_a_wrong_content_type_is_415, fixture)
 BOOST_FIXTURE_TEST_CASE(publish_accepts_json_media_type_parameters_and_case, fixture)
 {
     for (std::string const& type : {"application/json; charset=utf-8"s, "Application/JSON"s}) {
-        auto const res = as_response(routes.route(publish_request(R"({"data":"x"})", "Bearer " + token, type)));
+        auto const res = answer(publish_request(R"({"data":"x"})", "Bearer " + token, type));
         BOOST_TEST(res.result_int() == 202u, "Content-Type: " << type);
     }
 }
 
 BOOST_FIXTURE_TEST_CASE(publish_with_a_bad_body_is_400_and_publishes_nothing, fixture)
 {
-    events.publish(ssehub::event_draft{"t", "message", "earlier"});
+    ssehub::test::publish(log, ssehub::event_draft{"t", "message", "earlier"});
     auto const before = events.next_id();
     for (std::string_view body : {"", "not json", R"({"topic":"a"})", R"([])", R"({"data":1,"extra":2})",
                                   R"([{"data":"ok"},{"data":"ok","event":"ssehub.fake"}])",
                                   R"([{"data":"ok"},{"topic":"bad topic","data":1}])"}) {
         BOOST_TEST_CONTEXT("body " << body)
         {
-            auto const res = as_response(routes.route(publish_request(std::string(body))));
+            auto const res = answer(publish_request(std::string(body)));
             BOOST_TEST(res.result_int() == 400u);
             check_json_error(res);
         }
@@ -519,10 +538,10 @@ BOOST_FIXTURE_TEST_CASE(publish_with_a_bad_body_is_400_and_publishes_nothing, fi
 
 BOOST_FIXTURE_TEST_CASE(publish_during_shutdown_is_503_with_retry_after_and_publishes_nothing, fixture)
 {
-    events.publish(ssehub::event_draft{"t", "message", "earlier"});
+    ssehub::test::publish(log, ssehub::event_draft{"t", "message", "earlier"});
     auto const before = events.next_id();
-    events.close_publishing();
-    auto const res = as_response(routes.route(publish_request(R"([{"data":"x"},{"data":"y"}])")));
+    log.close();
+    auto const res = answer(publish_request(R"([{"data":"x"},{"data":"y"}])"));
     BOOST_TEST(res.result_int() == 503u);
     check_json_error(res);
     BOOST_TEST(header(res, http::field::retry_after) == "2"); // retry 2500 ms, in whole seconds
@@ -532,10 +551,9 @@ BOOST_FIXTURE_TEST_CASE(publish_during_shutdown_is_503_with_retry_after_and_publ
 
 BOOST_FIXTURE_TEST_CASE(publish_returns_202_with_the_ids_as_strings, fixture)
 {
-    events.publish(ssehub::event_draft{"t", "message", "earlier"});
+    ssehub::test::publish(log, ssehub::event_draft{"t", "message", "earlier"});
     auto const before = events.next_id();
-    auto const res = as_response(routes.route(
-        publish_request(R"([{"topic":"news","event":"update","data":"x"},{"data":{"k":1}}])")));
+    auto const res = answer(publish_request(R"([{"topic":"news","event":"update","data":"x"},{"data":{"k":1}}])"));
     BOOST_TEST(res.result_int() == 202u);
     BOOST_TEST(header(res, http::field::content_type).starts_with("application/json"));
     auto const doc = boost::json::parse(res.body());
@@ -566,6 +584,43 @@ BOOST_FIXTURE_TEST_CASE(publish_returns_202_with_the_ids_as_strings, fixture)
     BOOST_TEST(seen[0].last_event_id == std::to_string(before));
     BOOST_TEST(seen[1].type == "message");
     BOOST_TEST(seen[1].data == R"({"k":1})");
+}
+
+BOOST_FIXTURE_TEST_CASE(a_valid_publish_routes_to_its_events_and_publishes_nothing_itself, fixture)
+{
+    auto const before = events.next_id();
+    auto routed = routes.route(publish_request(R"([{"topic":"news","event":"update","data":"x"},{"data":"y"}])"));
+    auto const* route = std::get_if<ssehub::publish_route>(&routed);
+    BOOST_REQUIRE_MESSAGE(route != nullptr, "expected a publish_route");
+    BOOST_REQUIRE_EQUAL(route->drafts.size(), 2u);
+    BOOST_TEST(route->drafts[0].topic == "news");
+    BOOST_TEST(route->drafts[0].event == "update");
+    BOOST_TEST(route->drafts[1].topic == "fallback"); // options.default_topic
+    BOOST_TEST(events.next_id() == before); // the session appends, through the event log
+}
+
+BOOST_FIXTURE_TEST_CASE(an_accepted_publish_waits_for_its_own_last_id, fixture)
+{
+    auto const req = publish_request(R"([{"data":"x"},{"data":"y"}])");
+    // Ids another log could hand out (not consecutive with anything this hub has seen).
+    auto answered = routes.answer_publish(req, ssehub::publish_result{std::vector<std::uint64_t>{700, 701}});
+    auto const* accepted = std::get_if<ssehub::accepted_publish>(&answered);
+    BOOST_REQUIRE_MESSAGE(accepted != nullptr, "expected an accepted_publish");
+    BOOST_TEST(accepted->last_id == 701u);
+    BOOST_TEST(accepted->res.result_int() == 202u);
+    BOOST_TEST(accepted->res.body() == R"({"ids":["700","701"]})");
+}
+
+BOOST_FIXTURE_TEST_CASE(a_refused_publish_is_a_plain_response_and_waits_for_nothing, fixture)
+{
+    auto const req = publish_request(R"({"data":"x"})");
+    auto const too_large = routes.answer_publish(req, ssehub::publish_refusal{ssehub::publish_refusal::cause::too_large, "too big"});
+    BOOST_REQUIRE(std::holds_alternative<response>(too_large));
+    BOOST_TEST(std::get<response>(too_large).result_int() == 413u);
+    auto const closed = routes.answer_publish(req, ssehub::publish_refusal{ssehub::publish_refusal::cause::closed, "closing"});
+    BOOST_REQUIRE(std::holds_alternative<response>(closed));
+    BOOST_TEST(std::get<response>(closed).result_int() == 503u);
+    BOOST_TEST(!std::get<response>(closed).keep_alive());
 }
 
 BOOST_FIXTURE_TEST_CASE(the_response_version_follows_the_request, fixture)

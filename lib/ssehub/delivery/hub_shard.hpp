@@ -34,7 +34,7 @@ public:
     void wake();
 
     // Stops subscribing, then ends every stream: the events pulled up to now (call it after
-    // hub::close_publishing()), then a jittered retry: hint, then the close.
+    // event_log::close()), then a jittered retry: hint, then the close.
     void stop();
 
     // Shard thread only. Starts a stream on `socket` after `preamble` (response head and

@@ -1,5 +1,7 @@
 #include "ssehub/http/cors_policy.hpp"
 
+#include "ssehub/http/route_table.hpp"
+
 #include <algorithm>
 
 namespace ssehub {
@@ -59,7 +61,7 @@ response cors_policy::preflight(request const& req, std::string_view path) const
     }
     response res{http::status::no_content, req.version()};
     add_headers(req, res);
-    bool const events = path == "/events";
+    bool const events = route_of(path) == route_id::events;
     res.set(http::field::access_control_allow_methods, events ? "GET" : "POST");
     res.set(http::field::access_control_allow_headers,
             events ? "Last-Event-ID, Cache-Control" : "Authorization, Content-Type");

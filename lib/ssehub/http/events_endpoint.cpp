@@ -45,7 +45,7 @@ std::string stream_preamble(std::string_view opening_comment, std::uint64_t retr
     return out;
 }
 
-std::variant<response, events_route> router::open_stream(request const& req, std::string_view query)
+route_result router::open_stream(request const& req, std::string_view query)
 {
     if (req.method() != http::verb::get)
         return method_not_allowed(req, "GET");

@@ -1,17 +1,19 @@
 #include "ssehub/http/http_session.hpp"
 
 #include "ssehub/http/request_counters.hpp"
+#include "ssehub/http/route_table.hpp"
 #include "ssehub/http/router.hpp"
 #include "ssehub/http/task_group.hpp"
 #include "ssehub/http/url.hpp"
+#include "ssehub/http/use_tuple.hpp"
 #include "ssehub/delivery/hub_shard.hpp"
 #include "ssehub/delivery/write_now.hpp"
-#include "ssehub/sse/sse_encoder.hpp"
+#include "ssehub/hub/event_log.hpp"
+#include "ssehub/hub/hub_counters.hpp"
+#include "ssehub/hub/publish_throttle.hpp"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -21,7 +23,9 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <atomic>
 #include <chrono>
+#include <memory>
 #include <random>
 #include <tuple>
 
@@ -30,19 +34,31 @@ namespace beast = boost::beast;
 
 namespace {
 
-constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 using clock = std::chrono::steady_clock;
 
-// One log line and one metrics count per answered request.
+// One log line and one metrics count per answered request, labelled by its route.
 struct request_log {
     request_counters& counters;
     std::string client;
     clock::time_point start = clock::now();
+    std::string_view path;                 // of the request being answered (into its target)
+    route_id route = route_id::invalid;    // invalid until a request was parsed
 
-    void line(std::string_view method, std::string_view target, unsigned status, std::size_t bytes) const
+    void begin()
     {
-        auto const path = split_target(target).path;
-        counters.count(request_counters::route_of(path), status);
+        start = clock::now();
+        path = {};
+        route = route_id::invalid;
+    }
+    void parsed(request const& req)
+    {
+        path = split_target(req.target()).path;
+        route = route_of(path);
+    }
+
+    void line(std::string_view method, unsigned status, std::size_t bytes) const
+    {
+        counters.count(route, status);
         auto const us = std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - start).count();
         // The path only: a query string may carry a credential.
         spdlog::info("request method={} path={} status={} bytes={} duration_ms={:.3f} client={}", method,
@@ -227,37 +243,76 @@ net::awaitable<void> answer_over_capacity(beast::tcp_stream& stream, request con
                                           request_log const& log)
 {
     auto const& opt = env.options;
-    if (req.method() == http::verb::get && split_target(req.target()).path == "/events") {
+    if (req.method() == http::verb::get && log.route == route_id::events) {
         auto const bytes = overload_preamble(opt, env.routes.cors().header_lines(req));
         co_await net::async_write(stream, net::buffer(bytes), use_tuple);
-        log.line(req.method_string(), req.target(), 200, bytes.size());
+        log.line(req.method_string(), 200, bytes.size());
     } else {
         auto res = error_response(req.version(), false, http::status::service_unavailable, "server at capacity, retry later");
         res.set(http::field::retry_after, std::to_string(std::max<std::int64_t>(1, std::chrono::duration_cast<std::chrono::seconds>(opt.overload_retry).count())));
         drop_body_for_head(req.method(), res);
         co_await http::async_write(stream, res, use_tuple);
-        log.line(req.method_string(), req.target(), 503, res.body().size());
+        log.line(req.method_string(), 503, res.body().size());
     }
     beast::error_code ec;
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
 }
 
-// Publisher backpressure: holds a publish's answer while the newest event runs more than
-// publish_backlog ahead of some io thread's fan-out, for publish_wait_ms at most (this paces,
-// it never refuses: the events are published already).
-net::awaitable<void> wait_for_fanout(hub& events, std::chrono::milliseconds limit, net::any_io_executor ex)
-{
-    auto& throttle = events.throttle();
-    auto const threshold = throttle.threshold_for(events.next_id());
-    if (threshold == 0 || limit.count() == 0)
-        co_return;
-    auto timer = std::make_shared<net::steady_timer>(ex, limit);
-    // The release runs on a shard's thread; the timer belongs to this session's thread. This
-    // thread is running us now, so the posted cancel cannot run before the wait starts.
-    if (throttle.wait_needed(threshold, [timer] { net::post(timer->get_executor(), [timer] { timer->cancel(); }); })) {
-        hub_counters::add(events.counters().publish_waits);
-        co_await timer->async_wait(use_tuple);
+// One publish's state, shared by the session, the event log's completion and the throttle's
+// release: the log's outcome, and the timer the session sleeps on until something arrives.
+// One allocation per publish, as the timer alone was before.
+class publish_wait final : public append_handler, public std::enable_shared_from_this<publish_wait> {
+public:
+    explicit publish_wait(net::any_io_executor ex)
+        : timer(std::move(ex), clock::time_point::max())
+    {
     }
+
+    void appended(publish_result r) override
+    {
+        result = std::move(r); // before the exchange below, which publishes it to the session
+        // Only a session already asleep is woken (posted to its thread): a completion before
+        // it slept (the memory log: inside append()) costs no post and leaves no stray cancel.
+        if (stage_.exchange(stage::arrived) == stage::waiting)
+            net::post(timer.get_executor(), [self = shared_from_this()] { self->timer.cancel(); });
+    }
+
+    // The session's thread, after append(): true when it has to sleep until appended() runs.
+    bool must_sleep() { return stage_.exchange(stage::waiting) != stage::arrived; }
+
+    net::steady_timer timer;
+    std::optional<publish_result> result;
+
+private:
+    enum class stage { none, waiting, arrived };
+    std::atomic<stage> stage_{stage::none};
+};
+
+// Appends a publish_route's events through the event log and answers. An accepted publish is
+// held while the newest of its own events runs more than publish_backlog ahead of some io
+// thread's fan-out, for publish_wait_ms at most (this paces, it never refuses: the events are
+// published already).
+net::awaitable<response> publish(publish_route route, request const& req, session_env const& env, net::any_io_executor ex)
+{
+    auto const wait = std::make_shared<publish_wait>(std::move(ex));
+    env.log.append(std::move(route.drafts), wait);
+    if (wait->must_sleep())
+        co_await wait->timer.async_wait(use_tuple); // woken by appended()'s cancel
+    auto answer = env.routes.answer_publish(req, *wait->result);
+    auto* accepted = std::get_if<accepted_publish>(&answer);
+    if (!accepted)
+        co_return std::get<response>(std::move(answer));
+    auto const threshold = env.throttle.threshold_for(accepted->last_id + 1);
+    if (threshold != 0 && env.options.publish_wait.count() != 0) {
+        wait->timer.expires_after(env.options.publish_wait);
+        // The release runs on a shard's thread; the timer belongs to this session's thread.
+        // This thread is running us now, so the posted cancel cannot run before the wait starts.
+        if (env.throttle.wait_needed(threshold, [wait] { net::post(wait->timer.get_executor(), [wait] { wait->timer.cancel(); }); })) {
+            hub_counters::add(env.publish_counters.publish_waits);
+            co_await wait->timer.async_wait(use_tuple);
+        }
+    }
+    co_return std::move(accepted->res);
 }
 
 // The page and its files: the prebuilt head and the file's bytes in one gathered write, in
@@ -278,7 +333,7 @@ net::awaitable<beast::error_code> write_static(beast::tcp_stream& stream, static
         ec = aec;
         n += an;
     }
-    log.line(req.method_string(), req.target(), reply.not_modified ? 304 : 200, n);
+    log.line(req.method_string(), reply.not_modified ? 304 : 200, n);
     co_return ec;
 }
 
@@ -287,7 +342,7 @@ net::awaitable<beast::error_code> write_static(beast::tcp_stream& stream, static
 net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::optional<connection_slot> slot)
 {
     auto const& opt = env.options;
-    request_log log{env.requests, {}};
+    request_log log{env.requests, {}, clock::now(), {}, route_id::invalid};
     if (spdlog::should_log(spdlog::level::info)) { // formatting the address costs; skip it when unused
         beast::error_code ec;
         auto const ep = socket.remote_endpoint(ec);
@@ -325,7 +380,7 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
         if (!first)
             stream.expires_after(request_timeout);
         first = false;
-        log.start = clock::now();
+        log.begin();
 
         http::request_parser<http::string_body> parser;
         auto ec = co_await read_request(stream, buffer, parser, opt);
@@ -337,7 +392,7 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
             auto const method = target.empty() ? request_method_in(buffer) : parser.get().method();
             if (auto res = answer_for_read_error(ec, target_too_long, method)) {
                 co_await http::async_write(stream, *res, use_tuple);
-                log.line("-", "", res->result_int(), res->body().size());
+                log.line("-", res->result_int(), res->body().size());
                 shutdown_gate::window const answered(gate); // shutdown need not wait for the linger
                 co_await linger(stream);
             }
@@ -345,6 +400,7 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
         }
 
         auto req = parser.release();
+        log.parsed(req);
         if (!slot) {
             co_await answer_over_capacity(stream, req, env, log);
             co_return;
@@ -367,7 +423,7 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
                 co_return;
             }
             slot->add(std::move(*stream_place));
-            log.line(req.method_string(), req.target(), 200, 0);
+            log.line(req.method_string(), 200, 0);
             stream.expires_never();
             std::optional<std::string_view> last_id;
             if (ev->last_event_id)
@@ -376,14 +432,17 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
                                 std::move(*slot), ev->expires);
             co_return;
         }
-        auto& res = std::get<response>(routed);
-        if (res.result() == http::status::accepted && split_target(req.target()).path == "/publish")
-            co_await wait_for_fanout(env.shard.source(), opt.publish_wait, stream.get_executor());
+        // Not a ?: around the co_await: GCC 12 miscompiles the other branch's temporary.
+        response res;
+        if (auto* published = std::get_if<publish_route>(&routed))
+            res = co_await publish(std::move(*published), req, env, stream.get_executor());
+        else
+            res = std::get<response>(std::move(routed));
         if (gate.stopping())
             res.keep_alive(false); // answered during shutdown: the connection ends after it
         bool const keep_alive = res.keep_alive();
         auto [wec, wn] = co_await write_response(stream, res);
-        log.line(req.method_string(), req.target(), res.result_int(), wn);
+        log.line(req.method_string(), res.result_int(), wn);
         if (wec)
             co_return;
         if (!keep_alive) {

@@ -15,6 +15,9 @@ struct http_options;
 class router;
 class hub_shard;
 class request_counters;
+class event_log;
+class publish_throttle;
+struct hub_counters;
 
 struct session_env {
     http_options const& options;
@@ -22,6 +25,9 @@ struct session_env {
     hub_shard& shard;
     request_counters& requests;
     connection_limit& streams; // max_streams: a stream holds a place here besides its connection's
+    event_log& log;                  // where POST /publish appends
+    publish_throttle& throttle;      // what an accepted publish's answer waits for
+    hub_counters& publish_counters;  // publish_waits
 };
 
 // Runs until the peer closes, a timeout, an error, shutdown or the hand-off to a stream. Run it

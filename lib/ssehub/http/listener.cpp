@@ -2,12 +2,11 @@
 
 #include "ssehub/delivery/connection_limit.hpp"
 #include "ssehub/http/task_group.hpp"
+#include "ssehub/http/use_tuple.hpp"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
 #include <cerrno>
@@ -47,7 +46,6 @@ bool accept_error_is_transient(boost::system::error_code ec)
 net::awaitable<void> accept_loop(tcp::acceptor& acceptor, std::vector<task_group*> groups,
                                  std::function<session_env(std::size_t)> env_for, connection_limit& limit)
 {
-    constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
     struct closer {
         tcp::acceptor& a;
         ~closer()

@@ -1,6 +1,8 @@
 // HTTP requests answered, by route and status, for /metrics.
 #pragma once
 
+#include "ssehub/http/route_table.hpp"
+
 #include <array>
 #include <atomic>
 #include <cstdint>
@@ -12,30 +14,15 @@ namespace ssehub {
 // Thread-safe: a fixed table of relaxed atomic counters, no allocation per request.
 class request_counters {
 public:
-    static constexpr std::array<std::string_view, 6> routes{"static", "events", "publish", "healthz", "metrics", "invalid"};
     static constexpr std::array<unsigned, 16> statuses{200, 202, 304, 400, 401, 404, 405, 408, 413, 414, 415, 431, 500, 503, 0, 0};
 
-    // The route a request target belongs to ("invalid" for a request that could not be parsed).
-    static std::size_t route_of(std::string_view path)
-    {
-        if (path == "/events")
-            return 1;
-        if (path == "/publish")
-            return 2;
-        if (path == "/healthz")
-            return 3;
-        if (path == "/metrics")
-            return 4;
-        return path.empty() ? 5 : 0;
-    }
-
-    void count(std::size_t route, unsigned status)
+    void count(route_id route, unsigned status)
     {
         std::size_t s = 0;
         while (s + 1 < statuses.size() && statuses[s] != 0 && statuses[s] != status)
             ++s;
         // Unknown statuses share the last slot, labelled "other".
-        counts_[route][statuses[s] == status ? s : statuses.size() - 1].fetch_add(1, std::memory_order_relaxed);
+        counts_[index_of(route)][statuses[s] == status ? s : statuses.size() - 1].fetch_add(1, std::memory_order_relaxed);
     }
 
     // Prometheus lines for every non-zero counter.
@@ -43,18 +30,18 @@ public:
     {
         std::string out = "# HELP ssehub_http_requests_total HTTP requests answered, by route and status.\n"
                           "# TYPE ssehub_http_requests_total counter\n";
-        for (std::size_t r = 0; r < routes.size(); ++r)
+        for (std::size_t r = 0; r < route_count; ++r)
             for (std::size_t s = 0; s < statuses.size(); ++s)
                 if (auto const n = counts_[r][s].load(std::memory_order_relaxed); n > 0) {
                     auto const status = statuses[s] != 0 ? std::to_string(statuses[s]) : std::string("other");
-                    out += "ssehub_http_requests_total{route=\"" + std::string(routes[r]) + "\",status=\"" + status
+                    out += "ssehub_http_requests_total{route=\"" + std::string(route_table[r].label) + "\",status=\"" + status
                         + "\"} " + std::to_string(n) + "\n";
                 }
         return out;
     }
 
 private:
-    std::array<std::array<std::atomic<std::uint64_t>, statuses.size()>, routes.size()> counts_{};
+    std::array<std::array<std::atomic<std::uint64_t>, statuses.size()>, route_count> counts_{};
 };
 
 } // namespace ssehub

@@ -1,6 +1,7 @@
 #include "ssehub/http/router.hpp"
 
 #include "ssehub/http/bearer_auth.hpp"
+#include "ssehub/http/route_table.hpp"
 #include "ssehub/http/url.hpp"
 #include "ssehub/http/publish_request.hpp"
 
@@ -17,7 +18,7 @@ router::router(router_context ctx)
 {
 }
 
-std::variant<response, events_route> router::route(request const& req)
+route_result router::route(request const& req)
 {
     auto routed = dispatch(req);
     if (auto* res = std::get_if<response>(&routed))
@@ -25,40 +26,44 @@ std::variant<response, events_route> router::route(request const& req)
     return routed;
 }
 
-std::variant<response, events_route> router::dispatch(request const& req)
+route_result router::dispatch(request const& req)
 {
     auto const [path, query] = split_target(req.target());
-    if (req.method() == http::verb::options && (path == "/events" || path == "/publish"))
+    auto const route = route_of(path);
+    if (req.method() == http::verb::options && (route == route_id::events || route == route_id::publish))
         return cors_.preflight(req, path);
-    if (path == "/events")
+    switch (route) {
+    case route_id::events:
         return open_stream(req, query);
-    if (path == "/publish")
+    case route_id::publish:
         return publish(req);
-    if (path == "/healthz") {
+    case route_id::healthz:
         if (!is_get_or_head(req))
             return method_not_allowed(req, "GET, HEAD");
         return json_response(req, http::status::ok, R"({"status":"ok"})");
-    }
-    if (path == "/metrics") {
-        if (!is_get_or_head(req))
-            return method_not_allowed(req, "GET, HEAD");
-        response res{http::status::ok, req.version()};
-        res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
-        res.set(http::field::cache_control, "no-store");
-        res.keep_alive(req.keep_alive());
-        res.body() = ctx_.metrics_text ? ctx_.metrics_text() : std::string{};
-        res.prepare_payload();
-        return res;
+    case route_id::metrics:
+        return metrics(req);
+    case route_id::static_file:
+    case route_id::invalid:
+        break;
     }
     return serve_static(req, path);
 }
 
-namespace {
-
-bool is_api_path(std::string_view path)
+response router::metrics(request const& req)
 {
-    return path == "/events" || path == "/publish" || path == "/healthz" || path == "/metrics";
+    if (!is_get_or_head(req))
+        return method_not_allowed(req, "GET, HEAD");
+    response res{http::status::ok, req.version()};
+    res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+    res.set(http::field::cache_control, "no-store");
+    res.keep_alive(req.keep_alive());
+    res.body() = ctx_.metrics_text ? ctx_.metrics_text() : std::string{};
+    res.prepare_payload();
+    return res;
 }
+
+namespace {
 
 bool matches_validators(request const& req, static_file const& file)
 {
@@ -70,7 +75,7 @@ bool matches_validators(request const& req, static_file const& file)
 std::optional<static_reply> router::route_static(request const& req)
 {
     auto const path = split_target(req.target()).path;
-    if (req.version() != 11 || !is_get_or_head(req) || is_api_path(path))
+    if (req.version() != 11 || !is_get_or_head(req) || route_of(path) != route_id::static_file)
         return std::nullopt;
     auto file = ctx_.files.find(path);
     if (!file)
@@ -103,14 +108,17 @@ response router::serve_static(request const& req, std::string_view path)
     return res;
 }
 
-response router::publish(request const& req)
+route_result router::publish(request const& req)
 {
-    auto res = publish_unwrapped(req);
-    cors_.add_headers(req, res);
-    return res;
+    auto routed = publish_unwrapped(req);
+    if (auto* res = std::get_if<response>(&routed)) {
+        cors_.add_headers(req, *res);
+        return std::move(*res);
+    }
+    return std::get<publish_route>(std::move(routed));
 }
 
-response router::publish_unwrapped(request const& req)
+std::variant<response, publish_route> router::publish_unwrapped(request const& req)
 {
     if (req.method() != http::verb::post)
         return method_not_allowed(req, "POST");
@@ -129,21 +137,35 @@ response router::publish_unwrapped(request const& req)
     auto parsed = parse_publish_body(req.body(), limits);
     if (auto const* err = std::get_if<std::string>(&parsed))
         return error_response(req, http::status::bad_request, *err);
-    auto published = ctx_.events.publish(std::get<std::vector<event_draft>>(parsed));
-    if (auto const* refused = std::get_if<publish_refusal>(&published)) {
-        if (refused->why == publish_refusal::cause::too_large)
-            return error_response(req, http::status::payload_too_large, refused->message);
-        // Shutting down: nothing was published. The publisher retries against the next
-        // instance (or this one restarted) instead of taking a dropped connection for a maybe.
-        auto res = error_response(req, http::status::service_unavailable, refused->message);
-        res.set(http::field::retry_after, std::to_string(std::max<std::int64_t>(1, std::chrono::duration_cast<std::chrono::seconds>(ctx_.options.retry).count())));
-        res.keep_alive(false);
+    return publish_route{std::get<std::vector<event_draft>>(std::move(parsed))};
+}
+
+std::variant<response, accepted_publish> router::answer_publish(request const& req, publish_result const& result) const
+{
+    if (auto const* refused = std::get_if<publish_refusal>(&result)) {
+        auto res = refused_publish(req, *refused);
+        cors_.add_headers(req, res);
         return res;
     }
+    auto const& ids = std::get<std::vector<std::uint64_t>>(result);
     boost::json::array arr;
-    for (auto id : std::get<std::vector<std::uint64_t>>(published))
+    for (auto id : ids)
         arr.emplace_back(std::to_string(id));
-    return json_response(req, http::status::accepted, boost::json::serialize(boost::json::object{{"ids", std::move(arr)}}));
+    auto res = json_response(req, http::status::accepted, boost::json::serialize(boost::json::object{{"ids", std::move(arr)}}));
+    cors_.add_headers(req, res);
+    return accepted_publish{std::move(res), ids.empty() ? 0 : ids.back()};
+}
+
+response router::refused_publish(request const& req, publish_refusal const& refused) const
+{
+    if (refused.why == publish_refusal::cause::too_large)
+        return error_response(req, http::status::payload_too_large, refused.message);
+    // Shutting down: nothing was published. The publisher retries against the next
+    // instance (or this one restarted) instead of taking a dropped connection for a maybe.
+    auto res = error_response(req, http::status::service_unavailable, refused.message);
+    res.set(http::field::retry_after, std::to_string(std::max<std::int64_t>(1, std::chrono::duration_cast<std::chrono::seconds>(ctx_.options.retry).count())));
+    res.keep_alive(false);
+    return res;
 }
 
 } // namespace ssehub

@@ -5,7 +5,8 @@
 #include "ssehub/http/cors_policy.hpp"
 #include "ssehub/http/http_options.hpp"
 #include "ssehub/http/responses.hpp"
-#include "ssehub/hub/hub.hpp"
+#include "ssehub/hub/event_draft.hpp"
+#include "ssehub/hub/event_log.hpp"
 #include "ssehub/hub/topic_filter.hpp"
 #include "ssehub/http/static_files.hpp"
 
@@ -17,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 namespace ssehub {
 
@@ -29,6 +31,19 @@ struct events_route {
     std::chrono::steady_clock::time_point expires = std::chrono::steady_clock::time_point::max();
 };
 
+// POST /publish authorized and its body valid: the events to append. The session appends them
+// through the event log, then asks answer_publish() what to answer.
+struct publish_route {
+    std::vector<event_draft> drafts;
+};
+
+// A publish the log accepted: its 202, and the id of its own last event, whose fan-out the
+// publisher's answer waits for (publish_throttle).
+struct accepted_publish {
+    response res;
+    std::uint64_t last_id = 0;
+};
+
 // GET/HEAD of a static file over HTTP/1.1, answered from the file's prebuilt heads.
 struct static_reply {
     std::shared_ptr<static_file const> file;
@@ -38,19 +53,25 @@ struct static_reply {
     std::string_view head() const { return not_modified ? file->head_not_modified : file->head_ok; }
 };
 
+// What a request leads to: an answer, a stream to open, or events to publish.
+using route_result = std::variant<response, events_route, publish_route>;
+
 struct router_context {
     http_options const& options;
     static_files& files;
-    hub& events;
     std::function<std::string()> metrics_text; // Prometheus exposition of /metrics
 };
 
-// Thread-safe when its context is (the hub and static_files are).
+// Thread-safe when its context is (static_files is).
 class router {
 public:
     explicit router(router_context ctx);
 
-    std::variant<response, events_route> route(request const& req);
+    route_result route(request const& req);
+
+    // The answer to a publish_route once the event log has spoken: accepted (202 with the ids)
+    // or refused (413, or 503 with Retry-After during shutdown).
+    std::variant<response, accepted_publish> answer_publish(request const& req, publish_result const& result) const;
 
     // The fast path for the page and its files: the same answer as route() gives for them,
     // without building a message. nullopt for anything else (route() then answers).
@@ -60,11 +81,13 @@ public:
     cors_policy const& cors() const { return cors_; }
 
 private:
-    std::variant<response, events_route> dispatch(request const& req);
+    route_result dispatch(request const& req);
     response serve_static(request const& req, std::string_view path);
-    std::variant<response, events_route> open_stream(request const& req, std::string_view query);
-    response publish(request const& req);
-    response publish_unwrapped(request const& req);
+    response metrics(request const& req);
+    route_result open_stream(request const& req, std::string_view query);
+    route_result publish(request const& req);
+    std::variant<response, publish_route> publish_unwrapped(request const& req);
+    response refused_publish(request const& req, publish_refusal const& refused) const;
 
     router_context ctx_;
     cors_policy cors_;

@@ -7,7 +7,6 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
-#include <stdexcept>
 
 namespace ssehub {
 
@@ -16,91 +15,6 @@ hub::hub(hub_options options)
     , ring_(options.ring_events, options.ring_bytes, options.first_id)
     , throttle_(options.publish_backlog)
 {
-}
-
-namespace {
-
-std::size_t decimal_digits(std::uint64_t n)
-{
-    std::size_t d = 1;
-    for (; n >= 10; n /= 10)
-        ++d;
-    return d;
-}
-
-// The bytes of frames ids [first, first + count) add for their "id: N\n" lines. Consecutive
-// ids change length only at powers of ten: O(digits), not O(count), under the hub's lock.
-std::size_t id_line_bytes(std::uint64_t first, std::size_t count)
-{
-    std::size_t total = 0;
-    for (std::uint64_t id = first, end = first + count; id < end;) {
-        auto const digits = decimal_digits(id);
-        std::uint64_t power = 1;
-        for (std::size_t i = 0; i < digits && power <= UINT64_MAX / 10; ++i)
-            power *= 10;
-        auto const stop = (digits >= 20 || power > end) ? end : power;
-        total += static_cast<std::size_t>(stop - id) * (5 + digits);
-        id = stop;
-    }
-    return total;
-}
-
-} // namespace
-
-publish_result hub::publish(std::span<event_draft const> drafts)
-{
-    if (drafts.size() > options_.ring_events)
-        return publish_refusal{publish_refusal::cause::too_large, "a publish of " + std::to_string(drafts.size()) + " events exceeds ring_events ("
-                               + std::to_string(options_.ring_events) + "): publish them in smaller batches"};
-    // The expensive part, splitting payloads into data lines, happens before taking the lock.
-    std::vector<std::string> bodies;
-    bodies.reserve(drafts.size());
-    std::size_t body_bytes = 0;
-    for (auto const& d : drafts) {
-        bodies.push_back(sse::encode_body(d.event, d.payload));
-        body_bytes += bodies.back().size();
-    }
-
-    std::vector<std::uint64_t> ids;
-    ids.reserve(drafts.size());
-    {
-        std::lock_guard lock(mutex_);
-        if (closed_)
-            return publish_refusal{publish_refusal::cause::closed, "server shutting down, nothing published"};
-        // The ids' lengths are known only here; a refusal consumes no id.
-        auto const bytes = body_bytes + id_line_bytes(ring_.next_id(), drafts.size());
-        if (bytes > options_.ring_bytes)
-            return publish_refusal{publish_refusal::cause::too_large, "a publish of " + std::to_string(bytes) + " encoded bytes exceeds ring_bytes ("
-                                   + std::to_string(options_.ring_bytes) + "): publish it in smaller batches"};
-        for (std::size_t i = 0; i < drafts.size(); ++i) {
-            auto const id = ring_.next_id();
-            ring_.push(std::make_shared<frame const>(frame{id, drafts[i].topic, sse::encode_frame(id, bodies[i])}));
-            ids.push_back(id);
-        }
-        // Every shard has taken the frames below taken_by_all(): what they lost is below too.
-        ring_.evictions().forget_below(throttle_.taken_by_all());
-    }
-    hub_counters::add(counters_.events_published, drafts.size());
-    for (auto const& wake : wakers_)
-        wake();
-    return ids;
-}
-
-std::uint64_t hub::publish(event_draft const& draft)
-{
-    auto result = publish(std::span<event_draft const>(&draft, 1));
-    if (auto const* refused = std::get_if<publish_refusal>(&result)) {
-        if (refused->why == publish_refusal::cause::closed)
-            return 0;
-        throw std::length_error(refused->message);
-    }
-    return std::get<std::vector<std::uint64_t>>(result).front();
-}
-
-void hub::close_publishing()
-{
-    std::lock_guard lock(mutex_);
-    closed_ = true;
 }
 
 void hub::add_waker(std::function<void()> waker)

@@ -1,8 +1,8 @@
-// The broadcaster: numbers and encodes each published event once, keeps the latest in a ring
-// for replay, and wakes the per-thread shards that fan it out to subscribers.
+// The broadcaster: keeps the latest published frames in a ring for replay, and wakes the
+// per-thread shards that fan them out to subscribers. The event log (event_log.hpp) numbers
+// the events and feeds their frames in (feed()).
 #pragma once
 
-#include "ssehub/hub/event_draft.hpp"
 #include "ssehub/hub/event_ring.hpp"
 #include "ssehub/hub/hub_counters.hpp"
 #include "ssehub/hub/publish_throttle.hpp"
@@ -11,10 +11,9 @@
 #include <functional>
 #include <mutex>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
-#include <variant>
+#include <type_traits>
 #include <vector>
 
 namespace ssehub {
@@ -33,39 +32,25 @@ struct subscription_start {
     bool reset = false;            // history was lost: replay holds the control event
 };
 
-// Why a publish was refused: the batch cannot fit the ring (accepting it would drop its own
-// first events before any subscriber could take or replay them), or the hub is shutting down.
-struct publish_refusal {
-    enum class cause { too_large, closed }; // closed: shutdown began (close_publishing)
-    cause why = cause::too_large;
-    std::string message;
-};
-
-// The ids of the published events, in order, or why none was published.
-using publish_result = std::variant<std::vector<std::uint64_t>, publish_refusal>;
-
 // Event name of the control event a subscriber gets when its Last-Event-ID cannot be replayed.
 inline constexpr std::string_view history_lost_event = "ssehub.history-lost";
 
-// Thread-safe. publish() and subscribe() may run on any thread; the mutex covers only id
-// assignment and the ring, never a call into a subscriber or a shard (wakers run after unlock).
+// Thread-safe. feed() and subscribe() may run on any thread; the mutex covers only the ring
+// (and what the event log keeps beside it), never a call into a subscriber or a shard (wakers
+// run after unlock).
 class hub {
 public:
     explicit hub(hub_options options);
 
-    // Publishes in order, with consecutive ids, and returns them; or publishes nothing when
-    // the batch exceeds ring_events or its frames ring_bytes, or once close_publishing() was
-    // called. Drafts must be valid.
-    publish_result publish(std::span<event_draft const> drafts);
-    // For the server's own small events: 0 once the hub is closed; throws std::length_error if
-    // the event alone exceeds the ring.
-    std::uint64_t publish(event_draft const& draft);
+    // The only way into the ring, for the event log: runs write(ring) under the hub's mutex,
+    // where it may push frames with consecutive ids from ring.next_id() on (and nothing else),
+    // and returns what write returns. After the unlock, when frames were pushed, they are
+    // counted and every shard is woken.
+    template <class Write>
+    auto feed(Write&& write) -> std::invoke_result_t<Write&, event_ring&>;
 
-    // Shutdown: every later publish is refused. A publish that returned ids before is in the
-    // ring, so a shard that pulls after this call holds every event ever acknowledged.
-    void close_publishing();
-
-    // A waker is called after every publish, outside the lock. Add them all before publishing.
+    // A waker is called after every feed that pushed frames, outside the lock. Add them all
+    // before publishing.
     void add_waker(std::function<void()> waker);
 
     // last_event_id: the raw header or query value, nullopt when the client sent none.
@@ -79,6 +64,7 @@ public:
 
     std::uint64_t next_id() const;
     std::uint64_t first_id() const { return options_.first_id; }
+    hub_options const& options() const { return options_; }
     hub_counters& counters() { return counters_; }
     hub_counters const& counters() const { return counters_; }
     publish_throttle& throttle() { return throttle_; }
@@ -90,9 +76,30 @@ private:
     mutable std::mutex mutex_;
     event_ring ring_;
     std::vector<std::function<void()>> wakers_;
-    bool closed_ = false; // under mutex_
     hub_counters counters_;
     publish_throttle throttle_;
 };
+
+template <class Write>
+auto hub::feed(Write&& write) -> std::invoke_result_t<Write&, event_ring&>
+{
+    std::uint64_t pushed = 0;
+    auto result = [&] {
+        std::lock_guard lock(mutex_);
+        auto const before = ring_.next_id();
+        auto r = write(ring_);
+        pushed = ring_.next_id() - before;
+        // Every shard has taken the frames below taken_by_all(): what they lost is below too.
+        if (pushed > 0)
+            ring_.evictions().forget_below(throttle_.taken_by_all());
+        return r;
+    }();
+    if (pushed > 0) {
+        hub_counters::add(counters_.events_published, pushed);
+        for (auto const& wake : wakers_)
+            wake();
+    }
+    return result;
+}
 
 } // namespace ssehub

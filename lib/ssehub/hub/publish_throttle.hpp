@@ -28,8 +28,8 @@ public:
 
     // The id below which every shard has taken everything.
     std::uint64_t taken_by_all() const;
-    // What a publisher waits for when the hub's next id is next_id: every shard to have taken
-    // the ids below the returned one (0: nothing to wait for).
+    // What a publisher waits for when its own events end below next_id (its last id + 1):
+    // every shard to have taken the ids below the returned one (0: nothing to wait for).
     std::uint64_t threshold_for(std::uint64_t next_id) const;
 
     // False when every shard has already taken ids below threshold; otherwise `release` is
@@ -38,8 +38,6 @@ public:
     // Shutdown: releases every waiter now, and nobody waits from then on (a waiter left behind
     // would outlive the io threads its release posts to).
     void close();
-
-    std::uint64_t limit() const { return limit_; }
 
 private:
     struct waiter {

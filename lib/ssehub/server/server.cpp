@@ -7,6 +7,7 @@
 #include "ssehub/http/router.hpp"
 #include "ssehub/http/task_group.hpp"
 #include "ssehub/delivery/hub_shard.hpp"
+#include "ssehub/hub/memory_event_log.hpp"
 #include "ssehub/server/capacity.hpp"
 #include "ssehub/server/layer_options.hpp"
 #include "ssehub/server/metrics.hpp"
@@ -56,6 +57,7 @@ struct server::impl {
     connection_limit streams; // max_streams: event streams only
     request_counters requests;
     hub events;
+    memory_event_log log; // the one way events get ids and reach the ring
     std::vector<std::unique_ptr<task_group>> groups; // one per io thread: what shutdown stops
     std::vector<std::unique_ptr<net::io_context>> contexts;
     std::vector<work_guard> guards;
@@ -79,9 +81,10 @@ struct server::impl {
         , limit(static_cast<std::size_t>(cfg.max_connections))
         , streams(static_cast<std::size_t>(cfg.max_streams))
         , events(hub_options_of(cfg, first_event_id()))
+        , log(events)
         , contexts(make_contexts(cfg))
         , files(cfg.static_root)
-        , routes(router_context{http, files, events, [this] { return metrics(); }})
+        , routes(router_context{http, files, [this] { return metrics(); }})
         , acceptor(*contexts[0])
     {
         auto const delivery = delivery_options_of(cfg);
@@ -143,7 +146,22 @@ struct server::impl {
         return {t.subscribers, limit.open(), t.published, t.delivered, t.slow};
     }
 
-    session_env env_for(std::size_t i) { return session_env{http, routes, *shards[i], requests, streams}; }
+    session_env env_for(std::size_t i)
+    {
+        return session_env{http, routes, *shards[i], requests, streams, log, events.throttle(), events.counters()};
+    }
+
+    // The server's own small events (ticker, stats): nobody waits for them, and once shutdown
+    // has begun they are refused like any publish.
+    void publish_own(event_draft draft)
+    {
+        std::vector<event_draft> drafts;
+        drafts.push_back(std::move(draft));
+        log.append(std::move(drafts), on_appended([](publish_result const& result) {
+            if (auto const* refused = std::get_if<publish_refusal>(&result); refused && refused->why == publish_refusal::cause::too_large)
+                spdlog::error("server event not published: {}", refused->message);
+        }));
+    }
 
     // Stops the server from inside (any thread): logged now, thrown by run() once the graceful
     // shutdown is over.
@@ -175,13 +193,13 @@ struct server::impl {
                          });
         if (cfg.ticker_interval_ms > 0) {
             ticker = std::make_unique<periodic_task>(*groups[0], std::chrono::milliseconds(cfg.ticker_interval_ms), [this] {
-                events.publish(make_tick(cfg.ticker_topic, ++tick_n, std::chrono::system_clock::now()));
+                publish_own(make_tick(cfg.ticker_topic, ++tick_n, std::chrono::system_clock::now()));
             });
             ticker->start();
         }
         if (cfg.stats_interval_ms > 0) {
             stats = std::make_unique<periodic_task>(*groups[0], std::chrono::milliseconds(cfg.stats_interval_ms), [this] {
-                events.publish(make_stats(cfg.stats_topic, snapshot(), std::chrono::system_clock::now()));
+                publish_own(make_stats(cfg.stats_topic, snapshot(), std::chrono::system_clock::now()));
             });
             stats->start();
         }
@@ -207,7 +225,7 @@ struct server::impl {
         spdlog::info("shutting down: closing the listener and {} open connections", limit.open());
         // First nothing more is published (POST /publish gets 503, the ticker and stats are
         // refused too); then each shard delivers everything acknowledged before its last words.
-        events.close_publishing();
+        log.close();
         // Then one signal on every thread: the accept loop closes the listener, idle sessions
         // close (busy ones answer first), the ticker and stats end, each shard ends its streams.
         for (auto& g : groups)
@@ -332,6 +350,7 @@ std::uint16_t server::port() const { return impl_->acceptor.local_endpoint().por
 config const& server::effective_config() const { return impl_->cfg; }
 bool server::token_was_generated() const { return impl_->token_generated; }
 hub& server::events() { return impl_->events; }
+event_log& server::log() { return impl_->log; }
 std::string server::metrics_text() const { return impl_->metrics(); }
 
 } // namespace ssehub

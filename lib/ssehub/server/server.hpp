@@ -13,6 +13,7 @@
 namespace ssehub {
 
 class hub;
+class event_log;
 
 // The server stopped by itself (an exception escaped a handler, or the listener failed); the
 // message says why. Thrown by run() after the graceful shutdown.
@@ -46,6 +47,7 @@ public:
     config const& effective_config() const;
     bool token_was_generated() const;
     hub& events();
+    event_log& log(); // where every publish goes (for tests: as POST /publish does)
     std::string metrics_text() const;
 
 private:

@@ -1,0 +1,68 @@
+// The one seam every publish goes through (HTTP, ticker, stats): append drafts, get their ids;
+// the log alone numbers events and feeds their frames, in id order, into the hub's ring
+// (hub::feed). memory_event_log numbers them in the ring itself; an external log (Redis
+// Streams) numbers them in its store and feeds what it reads back. Nothing above this seam
+// knows which one runs.
+#pragma once
+
+#include "ssehub/hub/event_draft.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace ssehub {
+
+// Why an append was refused: the batch cannot fit the ring (accepting it would drop its own
+// first events before any subscriber could take or replay them), or the log is closed.
+struct publish_refusal {
+    enum class cause { too_large, closed }; // closed: shutdown began (event_log::close)
+    cause why = cause::too_large;
+    std::string message;
+};
+
+// The ids of the appended events, in order, or why none was appended.
+using publish_result = std::variant<std::vector<std::uint64_t>, publish_refusal>;
+
+// Receives one append's outcome. An interface, not a std::function: the session's handler is
+// its own shared state (one allocation it makes anyway), not another allocation per publish.
+class append_handler {
+public:
+    virtual void appended(publish_result result) = 0;
+
+protected:
+    ~append_handler() = default;
+};
+
+// Thread-safe: append() and close() may be called from any thread.
+class event_log {
+public:
+    virtual ~event_log() = default;
+
+    // Appends the drafts (valid, as publish_request makes them) in order, with consecutive ids,
+    // or none of them. Calls done->appended() exactly once: with the ids once the events are
+    // held (the memory log: in the ring, so a shard's pull after that call takes them), or with
+    // the refusal. It may run before append() returns or later on another thread.
+    virtual void append(std::vector<event_draft> drafts, std::shared_ptr<append_handler> done) = 0;
+
+    // Shutdown: every later append is refused (cause closed). An append whose ids were
+    // reported before stays held, so a shard that pulls after this call has it.
+    virtual void close() = 0;
+};
+
+// An append_handler calling f(publish_result) (for the server's own events and tests).
+template <class F>
+std::shared_ptr<append_handler> on_appended(F f)
+{
+    struct handler final : append_handler {
+        explicit handler(F fn) : f(std::move(fn)) {}
+        void appended(publish_result result) override { f(std::move(result)); }
+        F f;
+    };
+    return std::make_shared<handler>(std::move(f));
+}
+
+} // namespace ssehub
