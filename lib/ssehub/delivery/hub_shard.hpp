@@ -51,7 +51,6 @@ public:
     delivery_options const& options() const { return options_; }
     hub_counters& counters() { return counters_; }
     hub_counters const& counters() const { return counters_; }
-    hub& source() { return hub_; }
     frame_window const& window() const { return context_.window; } // shard thread
 
 private:
