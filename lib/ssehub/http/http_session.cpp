@@ -259,33 +259,54 @@ net::awaitable<void> answer_over_capacity(beast::tcp_stream& stream, request con
 }
 
 // One publish's state, shared by the session, the event log's completion and the throttle's
-// release: the log's outcome, and the timer the session sleeps on until something arrives.
-// One allocation per publish, as the timer alone was before.
+// release: the log's outcome, and the timer the session sleeps on until something arrives. The
+// timer is made only when the session has to sleep: with the memory log and no backlog, a
+// publish costs this one allocation and no timer (constructing one takes Asio's service lock).
 class publish_wait final : public append_handler, public std::enable_shared_from_this<publish_wait> {
 public:
     explicit publish_wait(net::any_io_executor ex)
-        : timer(std::move(ex), clock::time_point::max())
+        : executor(std::move(ex))
     {
     }
 
     void appended(publish_result r) override
     {
         result = std::move(r); // before the exchange below, which publishes it to the session
-        // Only a session already asleep is woken (posted to its thread): a completion before
-        // it slept (the memory log: inside append()) costs no post and leaves no stray cancel.
+        // Only a session already asleep is woken (posted to its thread, where the timer lives):
+        // a completion before it slept (the memory log: inside append()) costs no post.
         if (stage_.exchange(stage::arrived) == stage::waiting)
-            net::post(timer.get_executor(), [self = shared_from_this()] { self->timer.cancel(); });
+            wake();
     }
 
     // The session's thread, after append(): true when it has to sleep until appended() runs.
     bool must_sleep() { return stage_.exchange(stage::waiting) != stage::arrived; }
 
-    net::steady_timer timer;
+    // The session's thread: the timer to sleep on, made now. A wake() posted meanwhile runs on
+    // this same thread, so only after the session is asleep on it.
+    net::steady_timer& sleep_until(clock::time_point t)
+    {
+        if (!timer)
+            timer.emplace(executor);
+        timer->expires_at(t);
+        return *timer;
+    }
+
+    // Any thread: ends the session's sleep.
+    void wake()
+    {
+        net::post(executor, [self = shared_from_this()] {
+            if (self->timer)
+                self->timer->cancel();
+        });
+    }
+
+    net::any_io_executor executor; // the session's thread
     std::optional<publish_result> result;
 
 private:
     enum class stage { none, waiting, arrived };
     std::atomic<stage> stage_{stage::none};
+    std::optional<net::steady_timer> timer;
 };
 
 // Appends a publish_route's events through the event log and answers. An accepted publish is
@@ -297,19 +318,19 @@ net::awaitable<response> publish(publish_route route, request const& req, sessio
     auto const wait = std::make_shared<publish_wait>(std::move(ex));
     env.log.append(std::move(route.drafts), wait);
     if (wait->must_sleep())
-        co_await wait->timer.async_wait(use_tuple); // woken by appended()'s cancel
+        co_await wait->sleep_until(clock::time_point::max()).async_wait(use_tuple); // woken by appended()
     auto answer = env.routes.answer_publish(req, *wait->result);
     auto* accepted = std::get_if<accepted_publish>(&answer);
     if (!accepted)
         co_return std::get<response>(std::move(answer));
     auto const threshold = env.throttle.threshold_for(accepted->last_id + 1);
     if (threshold != 0 && env.options.publish_wait.count() != 0) {
-        wait->timer.expires_after(env.options.publish_wait);
-        // The release runs on a shard's thread; the timer belongs to this session's thread.
-        // This thread is running us now, so the posted cancel cannot run before the wait starts.
-        if (env.throttle.wait_needed(threshold, [wait] { net::post(wait->timer.get_executor(), [wait] { wait->timer.cancel(); }); })) {
+        auto& timer = wait->sleep_until(clock::now() + env.options.publish_wait);
+        // The release runs on a shard's thread; its wake() posts to this session's thread, which
+        // is running us now, so it cannot run before the wait starts.
+        if (env.throttle.wait_needed(threshold, [wait] { wait->wake(); })) {
             hub_counters::add(env.publish_counters.publish_waits);
-            co_await wait->timer.async_wait(use_tuple);
+            co_await timer.async_wait(use_tuple);
         }
     }
     co_return std::move(accepted->res);
