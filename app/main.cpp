@@ -111,9 +111,12 @@ int main(int argc, char** argv)
                       << std::endl;
         // An IPv6 address goes in brackets in a URL (RFC 3986 3.2.2): http://[::1]:8080.
         auto const host = eff.bind.find(':') == std::string::npos ? eff.bind : "[" + eff.bind + "]";
-        spdlog::info("ssehub {} listening on http://{}:{} (static root '{}', {} io threads)", ssehub::version, host,
-                     server.port(), eff.static_root, eff.io_threads);
-        server.run();
+        // Announced once SIGTERM is handled: a supervisor (or a test) that signals as soon as it
+        // reads this line gets the graceful shutdown, never the default action.
+        server.run(true, [&] {
+            spdlog::info("ssehub {} listening on http://{}:{} (static root '{}', {} io threads)", ssehub::version, host,
+                         server.port(), eff.static_root, eff.io_threads);
+        });
     } catch (ssehub::config_error const& e) {
         fatal(std::string("configuration error: ") + e.what());
         return 2;

@@ -54,7 +54,7 @@ function wrk(args, env = {}) {
     child.stderr.on('data', (d) => { out += d; });
     const timer = setTimeout(() => child.kill('SIGKILL'), 20000);
     child.on('error', reject);
-    child.on('exit', (code) => { clearTimeout(timer); resolve({ code, out }); });
+    child.on('close', (code) => { clearTimeout(timer); resolve({ code, out }); });
   });
 }
 

@@ -269,16 +269,19 @@ server::server(config cfg)
 
 server::~server() = default;
 
-void server::run(bool handle_signals)
+void server::run(bool handle_signals, std::function<void()> const& ready)
 {
     auto& s = *impl_;
     std::unique_ptr<net::signal_set> signals;
     std::unique_ptr<net::signal_set> hangups;
     if (handle_signals) {
+        // From here a signal is caught (and queued until the wait below starts).
         signals = std::make_unique<net::signal_set>(*s.contexts[0], SIGINT, SIGTERM);
         // Without a handler SIGHUP's default action ends the process with no shutdown at all.
         hangups = std::make_unique<net::signal_set>(*s.contexts[0], SIGHUP);
     }
+    if (ready)
+        ready();
     net::post(*s.contexts[0], [this, &s, &signals, &hangups] {
         s.start_tasks();
         if (!signals)

@@ -33,8 +33,10 @@ public:
     ~server();
 
     // Runs the io threads; with handle_signals, SIGINT and SIGTERM call stop() and SIGHUP
-    // reloads the static files (streams and connections stay open).
-    void run(bool handle_signals = true);
+    // reloads the static files (streams and connections stay open). `ready` runs on the calling
+    // thread once the signals are handled, before the io threads start: announce the server
+    // there, so that a signal sent on seeing the announcement always gets the graceful end.
+    void run(bool handle_signals = true, std::function<void()> const& ready = {});
 
     // Thread-safe and idempotent.
     void stop();

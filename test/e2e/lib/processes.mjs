@@ -56,7 +56,10 @@ export function spawnTracked(cmd, args, { env = cleanEnv(), deathSignal = 'KILL'
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   child.exited = new Promise((resolve) => {
-    child.on('exit', (code, signal) => { children.delete(child); log?.end(); resolve({ code, signal }); });
+    // 'close', not 'exit': 'exit' can come before the last output has been read from the pipes,
+    // and the tests read the output once the process is gone (was a flake: e2e.log_format saw
+    // "listening on" as the last line, its shutdown lines still unread).
+    child.on('close', (code, signal) => { children.delete(child); log?.end(); resolve({ code, signal }); });
   });
   children.add(child);
   return child;
