@@ -3,6 +3,7 @@
 #include "ssehub/hub/hub.hpp"
 #include "ssehub/hub/memory_event_log.hpp"
 #include "support/event_parser.hpp"
+#include "support/hub_fixtures.hpp"
 #include "support/id_range.hpp"
 #include "support/publish.hpp"
 
@@ -31,18 +32,11 @@ using ssehub::test::publish;
 
 namespace {
 
-event_draft draft(std::string topic, std::string payload, std::string event = "message")
-{
-    return event_draft{std::move(topic), std::move(event), std::move(payload)};
-}
+using ssehub::test::draft;
 
 hub_options options(std::size_t ring_events = 100, std::uint64_t first_id = 1)
 {
-    hub_options o;
-    o.ring_events = ring_events;
-    o.ring_bytes = 1 << 20;
-    o.first_id = first_id;
-    return o;
+    return ssehub::test::ring_options(ring_events, first_id);
 }
 
 topic_filter topics(std::vector<std::string> names)

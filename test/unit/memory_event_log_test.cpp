@@ -2,6 +2,7 @@
 // mutex, refuses what the ring cannot hold (or everything once closed) before it takes an id,
 // and completes every append exactly once, before append() returns.
 #include "ssehub/hub/memory_event_log.hpp"
+#include "support/hub_fixtures.hpp"
 #include "support/id_range.hpp"
 #include "support/publish.hpp"
 
@@ -25,18 +26,11 @@ using ssehub::publish_result;
 
 namespace {
 
-event_draft draft(std::string topic, std::string payload, std::string event = "message")
-{
-    return event_draft{std::move(topic), std::move(event), std::move(payload)};
-}
+using ssehub::test::draft;
 
 hub_options options(std::size_t ring_events = 100, std::uint64_t first_id = 1)
 {
-    hub_options o;
-    o.ring_events = ring_events;
-    o.ring_bytes = 1 << 20;
-    o.first_id = first_id;
-    return o;
+    return ssehub::test::ring_options(ring_events, first_id);
 }
 
 std::vector<std::uint64_t> ids_of(std::vector<frame_ptr> const& frames)
