@@ -1,5 +1,6 @@
 #include "ssehub/http/http_session.hpp"
 
+#include "ssehub/http/answer_batch.hpp"
 #include "ssehub/http/request_counters.hpp"
 #include "ssehub/http/route_table.hpp"
 #include "ssehub/http/router.hpp"
@@ -178,8 +179,10 @@ net::awaitable<beast::error_code> wait_for_request(beast::tcp_stream& stream, be
 // or the socket is parsed in place; only a wait for more goes through the io_context. The error
 // says what went wrong: header_limit also stands for a target over max_url_bytes (the caller
 // tells them apart).
+// `batch`: answers to earlier pipelined requests, sent before any wait for more of this one.
 net::awaitable<beast::error_code> read_request(beast::tcp_stream& stream, beast::flat_buffer& buffer,
-                                               http::request_parser<http::string_body>& parser, http_options const& opt)
+                                               http::request_parser<http::string_body>& parser, http_options const& opt,
+                                               answer_batch& batch)
 {
     // The target has its own limit (414), so the header limit leaves room for it.
     parser.header_limit(static_cast<std::uint32_t>(opt.max_header_bytes + opt.max_url_bytes));
@@ -187,6 +190,8 @@ net::awaitable<beast::error_code> read_request(beast::tcp_stream& stream, beast:
     beast::error_code ec;
     auto header_bytes = http::read_header(stream.socket(), buffer, parser, ec);
     if (would_block(ec)) {
+        if (auto const fec = co_await batch.flush(stream))
+            co_return fec;
         auto [aec, n] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
         ec = aec;
         header_bytes += n;
@@ -205,14 +210,19 @@ net::awaitable<beast::error_code> read_request(beast::tcp_stream& stream, beast:
         co_return beast::error_code{};
     // RFC 9110 10.1.1: an HTTP/1.0 client's Expect is ignored.
     if (req.version() >= 11 && beast::iequals(req[http::field::expect], "100-continue")) {
+        if (auto const fec = co_await batch.flush(stream)) // the earlier answers come before a 100
+            co_return fec;
         static constexpr std::string_view cont = "HTTP/1.1 100 Continue\r\n\r\n";
         auto [wec, wn] = co_await net::async_write(stream, net::buffer(cont), use_tuple);
         if (wec)
             co_return wec;
     }
     http::read(stream.socket(), buffer, parser, ec);
-    if (would_block(ec))
+    if (would_block(ec)) {
+        if (auto const fec = co_await batch.flush(stream))
+            co_return fec;
         std::tie(ec, std::ignore) = co_await http::async_read(stream, buffer, parser, use_tuple);
+    }
     co_return ec;
 }
 
@@ -313,12 +323,17 @@ private:
 // held while the newest of its own events runs more than publish_backlog ahead of some io
 // thread's fan-out, for publish_wait_ms at most (this paces, it never refuses: the events are
 // published already).
-net::awaitable<response> publish(publish_route route, request const& req, session_env const& env, net::any_io_executor ex)
+// Earlier pipelined answers (`batch`) go out before it sleeps (an error there ends the session
+// at its next write).
+net::awaitable<response> publish(publish_route route, request const& req, session_env const& env,
+                                 beast::tcp_stream& stream, answer_batch& batch)
 {
-    auto const wait = std::make_shared<publish_wait>(std::move(ex));
+    auto const wait = std::make_shared<publish_wait>(stream.get_executor());
     env.log.append(std::move(route.drafts), wait);
-    if (wait->must_sleep())
+    if (wait->must_sleep()) {
+        co_await batch.flush(stream);
         co_await wait->sleep_until(clock::time_point::max()).async_wait(use_tuple); // woken by appended()
+    }
     auto answer = env.routes.answer_publish(req, *wait->result);
     auto* accepted = std::get_if<accepted_publish>(&answer);
     if (!accepted)
@@ -330,6 +345,7 @@ net::awaitable<response> publish(publish_route route, request const& req, sessio
         // is running us now, so it cannot run before the wait starts.
         if (env.throttle.wait_needed(threshold, [wait] { wait->wake(); })) {
             hub_counters::add(env.publish_counters.publish_waits);
+            co_await batch.flush(stream);
             co_await timer.async_wait(use_tuple);
         }
     }
@@ -385,6 +401,7 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
     auto const request_timeout = opt.request_timeout;
     auto const idle_timeout = opt.idle_timeout;
     bool first = true;
+    answer_batch batch; // answers held while pipelined requests are in hand
 
     while (!gate.stopping()) {
         // The whole first request within the request timeout; a keep-alive one's first byte
@@ -404,8 +421,10 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
         log.begin();
 
         http::request_parser<http::string_body> parser;
-        auto ec = co_await read_request(stream, buffer, parser, opt);
+        auto ec = co_await read_request(stream, buffer, parser, opt, batch);
         if (ec) {
+            if (co_await batch.flush(stream)) // the answers before the bad request come first
+                co_return;
             // Once Beast has parsed the request line it has consumed it: ask the message then.
             auto const url_limit = opt.max_url_bytes;
             auto const target = parser.get().target();
@@ -423,12 +442,12 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
         auto req = parser.release();
         log.parsed(req);
         if (!slot) {
-            co_await answer_over_capacity(stream, req, env, log);
+            co_await answer_over_capacity(stream, req, env, log); // (no batch: this was the first request)
             co_return;
         }
 
         if (auto fast = env.routes.route_static(req)) {
-            if (co_await write_static(stream, *fast, req, log))
+            if (co_await batch.flush(stream) || co_await write_static(stream, *fast, req, log))
                 co_return;
             if (!fast->keep_alive) {
                 stream.socket().shutdown(tcp::socket::shutdown_send, ec);
@@ -438,6 +457,8 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
         }
         auto routed = env.routes.route(req);
         if (auto* ev = std::get_if<events_route>(&routed)) {
+            if (co_await batch.flush(stream)) // the stream's own bytes follow every earlier answer
+                co_return;
             auto stream_place = env.streams.try_acquire();
             if (!stream_place) {
                 co_await answer_over_capacity(stream, req, env, log);
@@ -456,13 +477,28 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
         // Not a ?: around the co_await: GCC 12 miscompiles the other branch's temporary.
         response res;
         if (auto* published = std::get_if<publish_route>(&routed))
-            res = co_await publish(std::move(*published), req, env, stream.get_executor());
+            res = co_await publish(std::move(*published), req, env, stream, batch);
         else
             res = std::get<response>(std::move(routed));
         if (gate.stopping())
             res.keep_alive(false); // answered during shutdown: the connection ends after it
         bool const keep_alive = res.keep_alive();
-        auto [wec, wn] = co_await write_response(stream, res);
+        if (keep_alive && buffer.size() > 0) {
+            // The next request is in hand already: its answer may join this one.
+            auto const bytes = batch.add(res);
+            log.line(req.method_string(), res.result_int(), bytes);
+            if (batch.full() && co_await batch.flush(stream))
+                co_return;
+            continue;
+        }
+        beast::error_code wec;
+        std::size_t wn = 0;
+        if (batch.empty()) {
+            std::tie(wec, wn) = co_await write_response(stream, res);
+        } else {
+            wn = batch.add(res);
+            wec = co_await batch.flush(stream);
+        }
         log.line(req.method_string(), res.result_int(), wn);
         if (wec)
             co_return;
@@ -471,6 +507,7 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
             co_return;
         }
     }
+    co_await batch.flush(stream); // shutdown began with pipelined answers still held
 }
 
 } // namespace ssehub
