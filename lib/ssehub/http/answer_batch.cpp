@@ -5,29 +5,14 @@
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/http/serializer.hpp>
-#include <boost/beast/http/write.hpp>
 
 namespace ssehub {
 namespace beast = boost::beast;
 
-std::size_t answer_batch::add(response& res)
+std::size_t answer_batch::add(response const& res)
 {
     auto const before = bytes_.size();
-    http::response_serializer<http::string_body> serializer(res);
-    beast::error_code ec;
-    // A string body never fails to serialize; the loop ends when head and body are copied.
-    while (!ec && !serializer.is_done()) {
-        serializer.next(ec, [&](beast::error_code&, auto const& buffers) {
-            std::size_t n = 0;
-            for (auto it = net::buffer_sequence_begin(buffers); it != net::buffer_sequence_end(buffers); ++it) {
-                net::const_buffer b = *it;
-                bytes_.append(static_cast<char const*>(b.data()), b.size());
-                n += b.size();
-            }
-            serializer.consume(n);
-        });
-    }
+    append_wire_form(res, bytes_);
     return bytes_.size() - before;
 }
 

@@ -23,8 +23,8 @@ public:
     // copy a session holds, and a large answer (metrics, an error page) is sent as it comes.
     static constexpr std::size_t flush_bytes = 64 * 1024;
 
-    // Serializes res (head and body, as Beast writes it) at the end of the batch; returns its size.
-    std::size_t add(response& res);
+    // Appends res as it goes on the wire (append_wire_form); returns its size in bytes.
+    std::size_t add(response const& res);
 
     bool empty() const { return bytes_.empty(); }
     bool full() const { return bytes_.size() >= flush_bytes; }

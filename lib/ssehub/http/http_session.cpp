@@ -226,27 +226,6 @@ net::awaitable<beast::error_code> read_request(beast::tcp_stream& stream, beast:
     co_return ec;
 }
 
-// Writes what the kernel takes at once in place, and only the rest (if any) through the
-// io_context under the stream's deadline: a small answer then costs one send and no round
-// through the scheduler.
-net::awaitable<std::tuple<beast::error_code, std::size_t>> write_response(beast::tcp_stream& stream, response& res)
-{
-    http::response_serializer<http::string_body> serializer(res);
-    beast::error_code ec;
-    std::size_t n = 0;
-    // A string body comes out with its head as one buffer sequence: one send when it fits.
-    serializer.next(ec, [&](beast::error_code& wec, auto const& buffers) {
-        n = write_now(stream.socket(), buffers, wec);
-        serializer.consume(n);
-    });
-    if (!ec && !serializer.is_done()) {
-        auto [aec, an] = co_await http::async_write(stream, serializer, use_tuple);
-        ec = aec;
-        n += an;
-    }
-    co_return std::tuple{ec, n};
-}
-
 // Over max_connections (or a stream over max_streams): one answer that makes the client come
 // back later, then a close.
 net::awaitable<void> answer_over_capacity(beast::tcp_stream& stream, request const& req, session_env const& env,
@@ -387,7 +366,7 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
     }
     beast::tcp_stream stream(std::move(socket));
     {
-        // For the synchronous steps of read_request and write_response (asynchronous operations
+        // For the synchronous steps of read_request and answer_batch::flush (asynchronous operations
         // do not depend on this mode).
         beast::error_code ec;
         stream.socket().non_blocking(true, ec);
@@ -491,16 +470,10 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
                 co_return;
             continue;
         }
-        beast::error_code wec;
-        std::size_t wn = 0;
-        if (batch.empty()) {
-            std::tie(wec, wn) = co_await write_response(stream, res);
-        } else {
-            wn = batch.add(res);
-            wec = co_await batch.flush(stream);
-        }
-        log.line(req.method_string(), res.result_int(), wn);
-        if (wec)
+        // With nothing held this is one send in place (the rest, if any, asynchronously).
+        auto const bytes = batch.add(res);
+        log.line(req.method_string(), res.result_int(), bytes);
+        if (co_await batch.flush(stream))
             co_return;
         if (!keep_alive) {
             stream.socket().shutdown(tcp::socket::shutdown_send, ec);

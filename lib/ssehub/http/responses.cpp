@@ -49,4 +49,24 @@ void drop_body_for_head(http::verb method, response& res)
     res.body().clear();
 }
 
+void append_wire_form(response const& res, std::string& out)
+{
+    auto const version = res.version();
+    char const status_line[] = {'H', 'T', 'T', 'P', '/', static_cast<char>('0' + version / 10), '.',
+                                static_cast<char>('0' + version % 10), ' '};
+    out.append(status_line, sizeof status_line);
+    out += std::to_string(res.result_int());
+    out += ' ';
+    out += res.reason();
+    out += "\r\n";
+    for (auto const& field : res) {
+        out += field.name_string();
+        out += ": ";
+        out += field.value();
+        out += "\r\n";
+    }
+    out += "\r\n";
+    out += res.body();
+}
+
 } // namespace ssehub
