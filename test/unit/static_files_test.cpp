@@ -15,6 +15,7 @@
 #include <fstream>
 #include <regex>
 #include <string>
+#include <thread>
 #include <string_view>
 
 namespace fs = std::filesystem;
@@ -214,6 +215,28 @@ BOOST_AUTO_TEST_CASE(an_edited_file_is_reloaded_with_a_new_etag)
     BOOST_TEST(after->etag != before->etag);
     BOOST_TEST(after->last_modified != before->last_modified);
     BOOST_TEST(before->content == "page"); // what was handed out earlier is immutable
+}
+
+// With a recheck interval, a hit within it is served from memory without looking at the disk;
+// the first request after it sees the edit.
+BOOST_AUTO_TEST_CASE(within_the_recheck_interval_a_hit_is_not_checked_on_disk_after_it_it_is)
+{
+    tree t;
+    auto const path = t.root / "docs" / "page.txt";
+    static_files lazy(t.root, std::chrono::hours(1));
+    static_files quick(t.root, std::chrono::milliseconds(1));
+    BOOST_REQUIRE(lazy.find("/docs/page.txt"));
+    BOOST_REQUIRE(quick.find("/docs/page.txt"));
+    write_file(path, "page, second version");
+    shift_mtime(path, 10);
+    BOOST_TEST(lazy.find("/docs/page.txt")->content == "page");
+    std::this_thread::sleep_for(std::chrono::milliseconds(20)); // past quick's interval, whatever the load
+    BOOST_TEST(quick.find("/docs/page.txt")->content == "page, second version");
+    lazy.clear(); // SIGHUP
+    BOOST_TEST(lazy.find("/docs/page.txt")->content == "page, second version");
+    std::filesystem::remove(path);
+    BOOST_TEST(!quick.find("/docs/page.txt"));
+    BOOST_TEST(lazy.find("/docs/page.txt")); // still within its interval: served from memory
 }
 
 BOOST_AUTO_TEST_CASE(a_same_size_edit_is_seen_through_the_mtime)

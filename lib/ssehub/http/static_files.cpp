@@ -111,8 +111,10 @@ std::string safe_relative_path(std::string_view url_path)
     return out;
 }
 
-static_files::static_files(fs::path root)
+static_files::static_files(fs::path root, std::chrono::milliseconds recheck)
     : root_(fs::canonical(root))
+    , root_prefix_(root_.string() + "/")
+    , recheck_(recheck)
 {
 }
 
@@ -121,24 +123,33 @@ std::shared_ptr<static_file const> static_files::find(std::string_view url_path)
     auto const relative = safe_relative_path(url_path);
     if (relative.empty())
         return nullptr;
+    auto const now = std::chrono::steady_clock::now().time_since_epoch().count();
     {
-        std::lock_guard lock(mutex_);
+        std::shared_lock lock(mutex_);
         auto it = cache_.find(relative);
         if (it != cache_.end()) {
-            // One stat per hit, through the request's own path: an edited or replaced file,
-            // or a symlink on the way now pointing elsewhere, resolves to another inode (or
-            // size or time) and is loaded again, with the full inside-the-root check.
+            auto& e = it->second;
+            if (now - e.checked_ns.load(std::memory_order_relaxed) < recheck_.count())
+                return e.file;
+            // One stat through the request's own path: an edited or replaced file, or a
+            // symlink on the way now pointing elsewhere, resolves to another inode (or size or
+            // time) and is loaded again, with the full inside-the-root check.
             struct stat st {};
-            if (::stat((root_ / relative).c_str(), &st) == 0 && S_ISREG(st.st_mode) && same_file(*it->second, st))
-                return it->second;
-            cache_.erase(it);
+            if (::stat((root_prefix_ + relative).c_str(), &st) == 0 && S_ISREG(st.st_mode) && same_file(*e.file, st)) {
+                e.checked_ns.store(now, std::memory_order_relaxed);
+                return e.file;
+            }
         }
     }
     auto file = load(relative);
-    if (file) {
-        std::lock_guard lock(mutex_);
-        cache_[relative] = file;
+    std::lock_guard lock(mutex_);
+    if (!file) {
+        cache_.erase(relative);
+        return nullptr;
     }
+    auto& e = cache_[relative];
+    e.file = file;
+    e.checked_ns.store(now, std::memory_order_relaxed);
     return file;
 }
 

@@ -1,9 +1,13 @@
-// The files under the static root, served from memory and revalidated on every request.
+// The files under the static root, served from memory and revalidated on disk (at most once per
+// recheck interval).
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,11 +33,15 @@ struct static_file {
     std::uint64_t device = 0;
 };
 
-// Thread-safe (one mutex around the cache map). Never serves a file outside the root:
-// ".." segments (also percent-encoded), NUL bytes and symlinks that leave the root all miss.
+// Thread-safe (a shared mutex around the cache map: hits only read it). Never serves a file
+// outside the root: ".." segments (also percent-encoded), NUL bytes and symlinks that leave the
+// root all miss.
 class static_files {
 public:
-    explicit static_files(std::filesystem::path root);
+    // recheck: how long a cached file is served before the next request checks it on disk
+    // again (one stat through the request's path); 0: on every request. The check costs a
+    // path walk in the kernel per request, a large share of serving a small page.
+    explicit static_files(std::filesystem::path root, std::chrono::milliseconds recheck = std::chrono::milliseconds{0});
 
     // `url_path` is the raw path of the request target ("/", "/app.js", "/a%20b.css").
     // nullptr when there is no such file (the caller answers 404).
@@ -49,9 +57,17 @@ public:
 private:
     std::shared_ptr<static_file const> load(std::string const& relative);
 
+    struct entry {
+        std::shared_ptr<static_file const> file;
+        // steady_clock nanoseconds of the last check on disk; written under the shared lock too
+        std::atomic<std::int64_t> checked_ns{0};
+    };
+
     std::filesystem::path root_; // canonical
-    std::mutex mutex_;
-    std::unordered_map<std::string, std::shared_ptr<static_file const>> cache_;
+    std::string root_prefix_;    // root_ and a slash: the prefix of every file's path
+    std::chrono::nanoseconds recheck_;
+    std::shared_mutex mutex_;
+    std::unordered_map<std::string, entry> cache_;
 };
 
 // "Sun, 06 Nov 1994 08:49:37 GMT"

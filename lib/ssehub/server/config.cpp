@@ -20,6 +20,7 @@ constexpr std::array keys{
     config_key{"port", "TCP port (0 picks a free one)", &config::port, 0, 65535},
     config_key{"io_threads", "io threads, each with its own event loop (0: one per core)", &config::io_threads, 0, 256},
     config_key{"static_root", "directory served at / (index.html is the page)", &config::static_root},
+    config_key{"static_recheck_ms", "a cached static file is checked on disk again after this long, so an edit shows within it (0: on every request; SIGHUP drops the cache)", &config::static_recheck_ms, 0, kMaxMs},
     config_key{"heartbeat_ms", "comment line sent on a stream idle this long", &config::heartbeat_ms, 100, kMaxMs},
     config_key{"retry_ms", "reconnection delay hinted to clients (retry:)", &config::retry_ms, 100, kMaxMs},
     config_key{"ring_events", "events kept for Last-Event-ID replay", &config::ring_events, 1, 100'000'000},

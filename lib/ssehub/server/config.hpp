@@ -17,6 +17,7 @@ struct config {
     std::int64_t port = 8080;
     std::int64_t io_threads = 0; // 0: one per core
     std::string static_root = "static";
+    std::int64_t static_recheck_ms = 1000;
     std::int64_t heartbeat_ms = 15000;
     std::int64_t retry_ms = 3000;
     std::int64_t ring_events = 10000;

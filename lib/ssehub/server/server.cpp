@@ -83,7 +83,7 @@ struct server::impl {
         , events(hub_options_of(cfg, first_event_id()))
         , log(events)
         , contexts(make_contexts(cfg))
-        , files(cfg.static_root)
+        , files(cfg.static_root, std::chrono::milliseconds(cfg.static_recheck_ms))
         , routes(router_context{http, files, [this] { return metrics(); }})
         , acceptor(*contexts[0])
     {
