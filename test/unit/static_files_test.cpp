@@ -235,6 +235,7 @@ BOOST_AUTO_TEST_CASE(within_the_recheck_interval_a_hit_is_not_checked_on_disk_af
     lazy.clear(); // SIGHUP
     BOOST_TEST(lazy.find("/docs/page.txt")->content == "page, second version");
     std::filesystem::remove(path);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
     BOOST_TEST(!quick.find("/docs/page.txt"));
     BOOST_TEST(lazy.find("/docs/page.txt")); // still within its interval: served from memory
 }

@@ -21,10 +21,4 @@ topic_filter::topic_filter(std::vector<std::string> topics)
     topics_.erase(std::unique(topics_.begin(), topics_.end()), topics_.end());
 }
 
-bool topic_filter::matches(std::string_view topic) const
-{
-    // A subscriber names a handful of topics: a linear scan beats hashing here.
-    return topics_.empty() || std::find(topics_.begin(), topics_.end(), topic) != topics_.end();
-}
-
 } // namespace ssehub
