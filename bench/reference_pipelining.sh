@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks that sse_reference (bench/reference/) answers pipelined requests: three requests in one
 # write, answered in order (202, 404, 202), and both events reach a subscriber in order. The
-# practical limit of the pipelined scenario p is measured with this, not assumed.
+# practical limit of the pipelined scenario p is measured with this, not assumed. Then that a
+# subscriber with Last-Event-ID: 1 is replayed event 2 (the limit of scenario storm).
 #   bench/reference_pipelining.sh PATH/TO/sse_reference
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -43,6 +44,16 @@ for _ in 1 2 3 4 5 6; do # id and data lines, skipping the blank ones
   [[ -n $line ]] && frames+="$line;"
 done
 [[ $frames == "id: 1;data: first;id: 2;data: second;"* ]] || fail "the subscriber got: $frames"
+exec 5<>"/dev/tcp/127.0.0.1/$port"
+printf 'GET /sub HTTP/1.1\r\nHost: x\r\nLast-Event-ID: 1\r\n\r\n' >&5
+while IFS= read -r -t 5 line <&5 && [[ $line != $'\r' ]]; do :; done # the head
+replayed=
+for _ in 1 2; do
+  IFS= read -r -t 5 line <&5 || fail "the replay got only: $replayed"
+  replayed+="$line;"
+done
+[[ $replayed == "id: 2;data: second;" ]] || fail "Last-Event-ID: 1 replayed: $replayed"
+
 stop_pid "$REFERENCE_PID" 10 || fail "sse_reference exited with $?"
 REFERENCE_PID=
-echo "reference pipelining: ok (answers $answers)"
+echo "reference pipelining and replay: ok (answers $answers)"
