@@ -7,7 +7,7 @@ run_load() {
   local server=$1 label=$2 n=$3 rate=$4 events=$5 seconds=$6 publishers=$7
   shift 7
   start_server "$server" "$label"
-  echo "-- $label on $server: $n subscribers, rate $rate/s, $events events, ${seconds}s, $publishers publishers"
+  echo "-- $label on $server: $n subscribers, rate $rate/s, $events events, ${seconds}s, $publishers publishers${*:+, $*}"
   timeout $((seconds + 150)) "$loadgen_bin" --url "$BASE$SUB" --publish-url "$BASE$PUB" "${PUB_ARGS[@]}" \
     --subscribers "$n" --rate "$rate" --events "$events" --duration "$seconds" --drain 5 \
     --ramp-timeout 60 --ramp-in-flight 1000 --settle 1 --threads "$LOADGEN_THREADS" --publishers "$publishers" \
@@ -61,6 +61,18 @@ run_all_scenarios() {
     for s in ssehub nchan reference; do
       run_load "$s" "$label" "$n" "$rate" "$events" "$seconds" "$publishers"
     done
+  done
+  # p (issue 17): d's load from one publisher connection keeping 32 POSTs in flight (HTTP/1.1
+  # pipelining, as wrk-style clients and proxies send).
+  for s in ssehub nchan reference; do
+    run_load "$s" p $((100 / scale)) 0 2000000 "$seconds" 1 --publish-window 32
+  done
+  # storm (issue 17): 100 subscribers and a seed of 1 001 events, then 10 000 clients connect at
+  # once (at most 1 000 waiting for their head), each with a Last-Event-ID 1 000 events back,
+  # while 100 live events/s go on. Not nchan: replaying 10M frames at its ~80k deliveries/s
+  # would take minutes. The connection rate without replay is e.
+  for s in ssehub reference; do
+    run_load "$s" storm 100 100 $((100 * seconds)) "$seconds" 4 --storm $((10000 / scale)) --storm-replay 1000
   done
   # ssehub alone: 19 000 concurrent subscribers held idle, then still delivering.
   run_load ssehub hold19k $((19000 / scale)) 100 $((100 * 5)) 5 4 --hold $((seconds))

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 namespace loadgen {
@@ -14,6 +15,15 @@ public:
     template <class OnBody>
     bool feed(std::string_view in, OnBody&& on_body)
     {
+        return feed_counted(in, on_body).has_value();
+    }
+
+    // feed(), returning how many bytes were consumed: all of `in`, or fewer when the body ended
+    // within it (what follows is the next pipelined response). nullopt when malformed.
+    template <class OnBody>
+    std::optional<std::size_t> feed_counted(std::string_view in, OnBody&& on_body)
+    {
+        auto const size = in.size();
         while (!in.empty() && state_ != state::done) {
             if (state_ == state::data) {
                 auto const n = in.size() < remaining_ ? in.size() : static_cast<std::size_t>(remaining_);
@@ -25,10 +35,10 @@ public:
                 continue;
             }
             if (!step(in.front()))
-                return false;
+                return std::nullopt;
             in.remove_prefix(1);
         }
-        return true;
+        return size - in.size();
     }
 
     bool done() const { return state_ == state::done; }

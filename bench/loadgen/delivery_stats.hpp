@@ -2,19 +2,33 @@
 // atomics are copies published once per loop turn so the main thread can watch progress.
 #pragma once
 
+#include "fixed_text.hpp"
 #include "latency_histogram.hpp"
 
 #include <atomic>
 #include <cstdint>
+#include <limits>
 
 namespace loadgen {
 
+// The replay storm's seed: the events 1..last of publisher `publisher`, published before the
+// storm so that storm clients are owed them again. They count apart from live deliveries.
+struct replay_seed {
+    std::uint32_t publisher = std::numeric_limits<std::uint32_t>::max(); // max: no seed
+    std::uint64_t last = 0;
+};
+
 struct delivery_stats {
+    replay_seed seed;
     latency_histogram latency;
     std::uint64_t deliveries = 0;     // events carrying our payload
     std::uint64_t foreign_events = 0; // events without it (other topics, control events)
     std::uint64_t truncated_events = 0;
     std::int64_t last_delivery_us = 0;
+    std::uint64_t seed_events = 0;   // seed events received (replayed ones, in a storm)
+    std::uint64_t replays_done = 0;  // streams that received the last seed event
+    std::int64_t last_replay_us = 0;
+    fixed_text<64> first_seed_id;    // the SSE id of seed event 1, as the server numbered it
 };
 
 struct alignas(64) pool_progress {
@@ -24,6 +38,9 @@ struct alignas(64) pool_progress {
     std::atomic<std::uint64_t> deliveries{0};
     std::atomic<std::int64_t> last_connected_us{0};
     std::atomic<std::int64_t> last_delivery_us{0};
+    std::atomic<std::uint64_t> seed_events{0};
+    std::atomic<std::uint64_t> replays_done{0};
+    std::atomic<std::int64_t> last_replay_us{0};
 };
 
 } // namespace loadgen

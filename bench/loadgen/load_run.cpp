@@ -3,52 +3,20 @@
 #include "clock.hpp"
 #include "proc_stats.hpp"
 #include "publisher.hpp"
-#include "subscriber_pool.hpp"
+#include "pool_set.hpp"
+#include "replay_storm.hpp"
 
 #include <algorithm>
 #include <chrono>
-#include <memory>
 #include <thread>
 
 namespace loadgen {
 namespace {
 
-using pools = std::vector<std::unique_ptr<subscriber_pool>>;
-
-template <class F>
-std::uint64_t sum(pools const& ps, F field)
-{
-    std::uint64_t total = 0;
-    for (auto const& p : ps)
-        total += field(p->progress()).load(std::memory_order_relaxed);
-    return total;
-}
-
-template <class Done>
-void wait_until(double seconds, Done done)
-{
-    auto const deadline = now_us() + static_cast<std::int64_t>(seconds * 1e6);
-    while (!done() && now_us() < deadline)
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-}
-
 void sleep_s(double seconds) { std::this_thread::sleep_for(std::chrono::duration<double>(seconds)); }
 
-pools make_pools(options const& o, target const& t)
-{
-    pools out;
-    for (std::size_t i = 0; i < o.threads; ++i) {
-        ramp_options ramp;
-        ramp.count = o.subscribers / o.threads + (i < o.subscribers % o.threads ? 1 : 0);
-        ramp.in_flight = std::max<std::size_t>(1, o.ramp_in_flight / o.threads);
-        ramp.rate = o.ramp_rate / static_cast<double>(o.threads);
-        out.push_back(std::make_unique<subscriber_pool>(t, ramp));
-    }
-    return out;
-}
-
 // Subscribers connect; returns when all are open or failed, or the ramp time is over.
-void connect_phase(options const& o, run_control& control, pools const& ps, run_result& r)
+void connect_phase(options const& o, run_control& control, pool_set const& ps, run_result& r)
 {
     auto const start = now_us();
     control.set(run_phase::ramp);
@@ -64,7 +32,7 @@ void connect_phase(options const& o, run_control& control, pools const& ps, run_
 }
 
 // Publishes, then waits for every published event to reach every open subscriber (bounded).
-void publish_phase(options const& o, run_control& control, pools const& ps, publisher const& pub)
+void publish_phase(options const& o, run_control& control, pool_set const& ps, publisher const& pub)
 {
     control.set(run_phase::publish);
     auto const& progress = pub.progress();
@@ -77,7 +45,7 @@ void publish_phase(options const& o, run_control& control, pools const& ps, publ
     });
 }
 
-void collect(pools const& ps, publisher const& pub, run_result& r)
+void collect(pool_set const& ps, publisher const& pub, run_result& r)
 {
     auto const& pp = pub.progress();
     r.published = pp.acked.load();
@@ -115,12 +83,14 @@ run_result run_load(options const& o, target const& subscribe, target const& pub
     r.server = o.server_name;
     r.requested = o.subscribers;
     r.offered_rate = o.rate;
+    r.publish_window = o.publish_window;
     auto const sample = [&] { return o.server_pid ? sample_process(o.server_pid) : std::nullopt; };
 
     run_control control;
-    auto ps = make_pools(o, subscribe);
+    auto ps = make_pools(subscribe, o.subscribers, o.threads, o.ramp_in_flight, o.ramp_rate, storm_seed(o));
     publisher pub(publish, publish_request(publish.path, publish.host_header, o.headers, o.publish_body, o.payload_bytes),
-                  publish_options{o.publishers, o.events, o.rate, static_cast<std::int64_t>(o.duration_s * 1e6)});
+                  publish_options{o.publishers, o.events, o.rate, static_cast<std::int64_t>(o.duration_s * 1e6),
+                                  o.publish_window});
     std::vector<std::thread> threads;
     for (auto& p : ps)
         threads.emplace_back([&control, p = p.get()] { p->run(control); });
@@ -131,8 +101,15 @@ run_result run_load(options const& o, target const& subscribe, target const& pub
     sleep_s(o.settle_s);
     auto const connected = sample();
     sleep_s(o.hold_s);
+    std::optional<replay_storm> storm;
+    if (o.storm > 0 && !storm.emplace(o, subscribe, publish).seed(ps))
+        storm.reset();
     auto const held = sample();
+    if (storm)
+        storm->start(); // the storm and the live events begin together
     publish_phase(o, control, ps, pub);
+    if (storm)
+        storm->finish(r);
     auto const after = sample();
     control.set(run_phase::stop);
     for (auto& t : threads)

@@ -33,7 +33,12 @@ int main(int argc, char** argv)
     std::signal(SIGALRM, on_alarm);
     alarm(static_cast<unsigned>(std::ceil(o.max_seconds)));
 
-    auto const fits = loadgen::raise_fd_limit(o.publishers + o.threads + 16);
+    auto const fits = loadgen::raise_fd_limit(o.publishers + 2 * o.threads + 17);
+    if (o.storm > 0 && o.subscribers + o.storm > fits) {
+        std::cerr << "ssehub_loadgen: " << o.storm << " storm clients exceed the open-file limit; opening "
+                  << (fits > o.subscribers ? fits - o.subscribers : 0) << '\n';
+        o.storm = fits > o.subscribers ? fits - o.subscribers : 0;
+    }
     if (o.subscribers > fits) {
         std::cerr << "ssehub_loadgen: " << o.subscribers << " subscribers exceed the open-file limit (room for " << fits
                   << "); opening " << fits << '\n';

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdlib>
+#include <iostream>
 
 namespace loadgen {
 
@@ -28,6 +29,8 @@ options parse_options(int argc, char** argv)
     app.add_option("--duration", o.duration_s, "seconds of publishing at most")->check(CLI::Range(0.0, 600.0));
     app.add_option("--drain", o.drain_s, "seconds to wait for deliveries after the last publish")->check(CLI::Range(0.0, 60.0));
     app.add_option("--publishers", o.publishers, "publisher connections")->check(CLI::Range(std::size_t{1}, max_publishers));
+    app.add_option("--publish-window", o.publish_window, "pipelined requests in flight per publisher connection (1: none)")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{256}));
     app.add_option("--payload-bytes", o.payload_bytes, "size of each event's JSON payload")->check(CLI::Range(40, 900));
     app.add_option("--publish-body", o.publish_body, "request body; %P stands for the JSON payload");
     app.add_option("-H,--header", o.headers, "extra publish request header, e.g. 'Authorization: Bearer T'");
@@ -37,13 +40,22 @@ options parse_options(int argc, char** argv)
     app.add_option("--csv", o.csv_path, "append one result row to this CSV file");
     app.add_flag("--expect-no-loss", o.expect_no_loss, "exit 1 unless every subscriber connected and got every event in order");
     app.add_option("--max-seconds", o.max_seconds, "hard bound on the whole run (0: derived from the phases)")->check(CLI::Range(0.0, 3600.0));
+    app.add_option("--storm", o.storm, "after the subscribers and before the live events: this many more connect at once, "
+                   "each with a Last-Event-ID --storm-replay events back (0: no storm)")->check(CLI::Range(0, 1'000'000));
+    app.add_option("--storm-replay", o.storm_replay, "events replayed to each storm client")->check(CLI::Range(1, 100'000));
     try {
         app.parse(argc, argv);
     } catch (CLI::ParseError const& e) {
         std::exit(app.exit(e) == 0 ? 0 : 2);
     }
+    if (o.storm > 0 && (o.subscribers == 0 || o.publishers >= max_publishers)) {
+        std::cerr << "ssehub_loadgen: --storm needs subscribers to see the seed and fewer than " << max_publishers
+                  << " publishers (the seed has a publisher number of its own)\n";
+        std::exit(2);
+    }
     if (o.max_seconds == 0)
-        o.max_seconds = o.ramp_timeout_s + o.settle_s + o.hold_s + o.duration_s + o.drain_s + 30;
+        o.max_seconds = o.ramp_timeout_s + o.settle_s + o.hold_s + o.duration_s + o.drain_s + 30
+            + (o.storm > 0 ? o.ramp_timeout_s + o.drain_s + 60 : 0);
     return o;
 }
 

@@ -23,6 +23,7 @@ struct options {
     double duration_s = 10;
     double drain_s = 5;
     std::size_t publishers = 1;
+    std::size_t publish_window = 1; // pipelined requests in flight per publisher connection
     std::size_t payload_bytes = 100;
     std::string publish_body = "%P";
     std::vector<std::string> headers;
@@ -31,7 +32,9 @@ struct options {
     std::string server_name = "server";
     std::string csv_path;
     bool expect_no_loss = false;
-    double max_seconds = 0; // 0: ramp + hold + duration + drain + 30 s
+    double max_seconds = 0; // 0: ramp + hold + duration + drain + 30 s (+ a storm's ramp and 60 s)
+    std::size_t storm = 0;  // replay-storm clients (replay_storm.hpp); 0: no storm
+    std::uint64_t storm_replay = 1000; // events replayed to each of them
 };
 
 // Parses argv; exits with 0 for --help and 2 for a bad command line.

@@ -1,36 +1,47 @@
 #include "publish_connection.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 namespace loadgen {
 
-void publish_connection::begin(std::size_t size)
+publish_connection::publish_connection(std::size_t window_)
+    : window(std::max<std::size_t>(1, window_))
+    , out_(window * max_request_bytes)
 {
-    out_size = size;
-    out_sent = 0;
-    head.reset();
-    chunks = chunked_decoder{};
-    body_left = 0;
 }
 
-publish_connection::reading publish_connection::on_response_bytes(std::string_view bytes)
+std::span<char> publish_connection::room()
 {
-    if (!head.complete()) {
-        auto const used = head.feed(bytes);
-        if (!used)
-            return reading::broken;
-        bytes.remove_prefix(*used);
-        if (!head.complete())
-            return reading::more;
-        body_left = head.content_length().value_or(0);
+    if (out_.size() - out_size_ < max_request_bytes && out_sent_ > 0) {
+        // Unsent bytes belong to requests in flight, at most in_flight * max_request_bytes.
+        std::memmove(out_.data(), out_.data() + out_sent_, out_size_ - out_sent_);
+        out_size_ -= out_sent_;
+        out_sent_ = 0;
     }
-    if (head.chunked()) {
-        if (!chunks.feed(bytes, [](std::string_view) {}))
-            return reading::broken;
-        return chunks.done() ? reading::done : reading::more;
-    }
-    body_left -= std::min<std::uint64_t>(body_left, bytes.size());
-    return body_left == 0 ? reading::done : reading::more;
+    return {out_.data() + out_size_, out_.size() - out_size_};
+}
+
+void publish_connection::queued(std::size_t n)
+{
+    out_size_ += n;
+    ++in_flight;
+}
+
+void publish_connection::sent(std::size_t n)
+{
+    out_sent_ += n;
+    if (out_sent_ == out_size_)
+        out_sent_ = out_size_ = 0;
+}
+
+void publish_connection::restart(int new_fd)
+{
+    fd = new_fd;
+    in_flight = 0;
+    out_size_ = out_sent_ = 0;
+    wants_out = false;
+    responses.reset();
 }
 
 } // namespace loadgen

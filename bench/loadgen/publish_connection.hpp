@@ -1,39 +1,49 @@
-// One keep-alive publishing connection: its socket state, the request being written and the
-// response being read. At most one request is in flight. No allocation per event.
+// One keep-alive publishing connection: its socket state, the requests built but not yet
+// written, and the responses being read. Up to `window` requests are in flight at once (HTTP/1.1
+// pipelining, 1: one request, then its answer); their responses come back in order. The buffer
+// is sized once for the window: no allocation per event.
 #pragma once
 
-#include "chunked_decoder.hpp"
-#include "response_head.hpp"
+#include "response_reader.hpp"
 
-#include <array>
 #include <cstdint>
+#include <span>
 #include <string_view>
+#include <vector>
 
 namespace loadgen {
 
-struct publish_connection {
-    enum class state : std::uint8_t { closed, connecting, idle, writing, awaiting, dead };
-    enum class reading : std::uint8_t { more, done, broken };
+inline constexpr std::size_t max_request_bytes = 2048;
 
-    // A new request of `size` bytes has been built into `out`.
-    void begin(std::size_t size);
-    // Response bytes: `done` when the whole response is in (status() tells how it went).
-    reading on_response_bytes(std::string_view bytes);
-    int status() const { return head.status(); }
-    bool keep_alive() const { return head.keep_alive(); }
+struct publish_connection {
+    enum class state : std::uint8_t { closed, connecting, open, dead };
+
+    explicit publish_connection(std::size_t window);
+
+    bool can_start() const { return st == state::open && in_flight < window; }
+    bool busy() const { return st == state::connecting || in_flight > 0; }
+    // Room for one more request at the end of the unsent bytes (at least max_request_bytes
+    // while can_start()); queued(n) says that n bytes of a request were written there.
+    std::span<char> room();
+    void queued(std::size_t n);
+    std::string_view unsent() const { return {out_.data() + out_sent_, out_size_ - out_sent_}; }
+    void sent(std::size_t n);
+    // A new socket (or none): nothing in flight, nothing unsent, no response half read.
+    void restart(int new_fd);
 
     int fd = -1;
     state st = state::closed;
     std::uint32_t index = 0;
     std::uint32_t seq = 0;
     int reconnects = 0;
-    std::size_t out_size = 0, out_sent = 0;
-    std::array<char, 2048> out;
+    bool wants_out = false; // registered for EPOLLOUT: a write came up short
+    std::size_t window = 1;
+    std::size_t in_flight = 0; // requests queued or written, not yet answered
+    response_reader responses;
 
 private:
-    response_head head;
-    chunked_decoder chunks;
-    std::uint64_t body_left = 0;
+    std::vector<char> out_;
+    std::size_t out_size_ = 0, out_sent_ = 0;
 };
 
 } // namespace loadgen

@@ -15,8 +15,6 @@ namespace {
 using state = publish_connection::state;
 constexpr int max_reconnects = 20;
 
-bool busy(state s) { return s == state::connecting || s == state::writing || s == state::awaiting; }
-
 } // namespace
 
 publisher::publisher(target const& t, publish_request request, publish_options options)
@@ -24,7 +22,7 @@ publisher::publisher(target const& t, publish_request request, publish_options o
     , request_(std::move(request))
     , options_(options)
     , epoll_fd_(epoll_create1(EPOLL_CLOEXEC))
-    , conns_(std::max<std::size_t>(1, options.connections))
+    , conns_(std::max<std::size_t>(1, options.connections), connection(options.window))
     , read_buffer_(16 * 1024)
 {
     for (std::size_t i = 0; i < conns_.size(); ++i)
@@ -76,12 +74,12 @@ void publisher::step(std::int64_t now)
     for (auto& c : conns_) {
         if (c.st == state::closed && may_send(now))
             open(c); // the server closed an idle keep-alive connection
-        if (c.st == state::idle && may_send(now))
-            send_next(c);
+        if (c.can_start() && may_send(now))
+            top_up(c);
     }
     bool const finished = started_ >= options_.events || now >= deadline_ns_
         || std::all_of(conns_.begin(), conns_.end(), [](connection const& c) { return c.st == state::dead; });
-    if (finished && std::none_of(conns_.begin(), conns_.end(), [](connection const& c) { return busy(c.st); }))
+    if (finished && std::none_of(conns_.begin(), conns_.end(), [](connection const& c) { return c.busy(); }))
         progress_.done.store(true, std::memory_order_release);
 }
 
@@ -99,9 +97,9 @@ bool publisher::may_send(std::int64_t now) const
 std::int64_t publisher::wait_ns(std::int64_t now) const
 {
     constexpr std::int64_t idle_wait = 10'000'000;
-    // With every connection busy only an answer can start the next send: sleep until one comes.
+    // With every window full only an answer can start the next send: sleep until one comes.
     bool const can_send_now = std::any_of(conns_.begin(), conns_.end(), [](connection const& c) {
-        return c.st == state::idle || c.st == state::closed;
+        return c.can_start() || c.st == state::closed;
     });
     if (options_.rate <= 0 || started_ >= options_.events || start_ns_ == 0 || !can_send_now)
         return idle_wait;
@@ -115,7 +113,7 @@ void publisher::open(connection& c)
         c.st = state::dead;
         return;
     }
-    c.fd = start_connect(target_);
+    c.restart(start_connect(target_));
     if (c.fd < 0) {
         c.st = state::closed;
         return;
@@ -127,31 +125,52 @@ void publisher::open(connection& c)
     epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, c.fd, &ev);
 }
 
-void publisher::send_next(connection& c)
+// Hands due events to c until its window is full, then writes them all at once.
+void publisher::top_up(connection& c)
 {
-    auto const sent_us = now_us();
-    c.begin(request_.build(c.out, payload_fields{c.index, ++c.seq, sent_us}));
-    ++started_;
-    if (progress_.first_sent_us.load(std::memory_order_relaxed) == 0)
-        progress_.first_sent_us.store(sent_us, std::memory_order_relaxed);
-    progress_.last_sent_us.store(sent_us, std::memory_order_relaxed);
-    c.st = state::writing;
+    auto const now = now_ns();
+    while (c.can_start() && may_send(now)) {
+        auto const sent_us = now_us();
+        auto const size = request_.build(c.room(), payload_fields{options_.first_publisher + c.index, ++c.seq, sent_us});
+        if (size == 0) {
+            c.st = state::dead; // cannot happen with payloads of at most 900 bytes
+            break;
+        }
+        c.queued(size);
+        ++started_;
+        if (progress_.first_sent_us.load(std::memory_order_relaxed) == 0)
+            progress_.first_sent_us.store(sent_us, std::memory_order_relaxed);
+        progress_.last_sent_us.store(sent_us, std::memory_order_relaxed);
+    }
     flush(c);
 }
 
 void publisher::flush(connection& c)
 {
-    while (c.out_sent < c.out_size) {
-        auto const n = send(c.fd, c.out.data() + c.out_sent, c.out_size - c.out_sent, MSG_NOSIGNAL);
-        if (n < 0 && errno == EAGAIN)
-            return; // EPOLLOUT resumes
+    for (auto rest = c.unsent(); !rest.empty(); rest = c.unsent()) {
+        auto const n = send(c.fd, rest.data(), rest.size(), MSG_NOSIGNAL);
+        if (n < 0 && errno == EAGAIN) {
+            want_out(c, true); // EPOLLOUT resumes
+            return;
+        }
         if (n <= 0) {
             on_broken(c);
             return;
         }
-        c.out_sent += static_cast<std::size_t>(n);
+        c.sent(static_cast<std::size_t>(n));
     }
-    c.st = state::awaiting;
+    want_out(c, false);
+}
+
+void publisher::want_out(connection& c, bool on)
+{
+    if (c.wants_out == on)
+        return;
+    c.wants_out = on;
+    epoll_event ev{};
+    ev.events = EPOLLIN | (on ? EPOLLOUT : 0u);
+    ev.data.u32 = c.index;
+    epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, c.fd, &ev);
 }
 
 void publisher::on_ready(connection& c, std::uint32_t events)
@@ -165,61 +184,57 @@ void publisher::on_ready(connection& c, std::uint32_t events)
         ev.events = EPOLLIN;
         ev.data.u32 = c.index;
         epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, c.fd, &ev);
-        c.st = state::idle;
+        c.st = state::open;
         c.reconnects = 0;
-        if (may_send(now_ns()))
-            send_next(c);
+        top_up(c);
         return;
     }
-    if (c.st == state::writing && (events & EPOLLOUT))
+    if ((events & EPOLLOUT) && c.fd >= 0 && !c.unsent().empty())
         flush(c);
-    if (events & (EPOLLIN | EPOLLERR | EPOLLHUP))
+    if ((events & (EPOLLIN | EPOLLERR | EPOLLHUP)) && c.fd >= 0)
         on_readable(c);
 }
 
 void publisher::on_readable(connection& c)
 {
-    if (c.fd < 0)
-        return;
     auto const n = read(c.fd, read_buffer_.data(), read_buffer_.size());
     if (n < 0 && (errno == EAGAIN || errno == EINTR))
         return;
-    if (n <= 0 || c.st != state::awaiting) {
+    if (n <= 0) {
         on_broken(c);
         return;
     }
-    switch (c.on_response_bytes({read_buffer_.data(), static_cast<std::size_t>(n)})) {
-    case connection::reading::broken:
+    bool unsolicited = false, closing = false;
+    bool const ok = c.responses.feed({read_buffer_.data(), static_cast<std::size_t>(n)}, [&](auto const& r) {
+        if (c.in_flight == 0 || closing) {
+            unsolicited = true; // more answers than requests: the exchange is out of step
+            return;
+        }
+        --c.in_flight;
+        ++(r.status / 100 == 2 ? acked_ : failed_);
+        closing = !r.keep_alive;
+    });
+    if (!ok || unsolicited) {
         on_broken(c);
-        break;
-    case connection::reading::done:
-        on_response_done(c);
-        break;
-    case connection::reading::more:
-        break;
+        return;
     }
-}
-
-void publisher::on_response_done(connection& c)
-{
-    ++(c.status() / 100 == 2 ? acked_ : failed_);
-    if (!c.keep_alive()) {
+    if (closing) {
+        failed_ += c.in_flight; // pipelined behind the last answer: never answered
         close(c.fd);
-        c.fd = -1;
+        c.restart(-1);
         c.st = state::closed;
         return;
     }
-    c.st = state::idle;
+    // After every answer of this read: the freed window is refilled in one write.
     if (may_send(now_ns()))
-        send_next(c);
+        top_up(c);
 }
 
 void publisher::on_broken(connection& c)
 {
-    if (c.st == state::writing || c.st == state::awaiting)
-        ++failed_; // the event may or may not have been published
+    failed_ += c.in_flight; // each may or may not have been published
     close(c.fd);
-    c.fd = -1;
+    c.restart(-1);
     c.st = state::closed;
 }
 

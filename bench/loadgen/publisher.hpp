@@ -1,7 +1,7 @@
-// The publishing side: `connections` keep-alive HTTP connections, one request in flight on
-// each, sending up to `events` events at `rate` per second (0: as fast as they are answered)
-// for at most `duration`. Each connection numbers its events 1, 2, 3... in the payload and
-// stamps the send time just before writing.
+// The publishing side: `connections` keep-alive HTTP connections, up to `window` pipelined
+// requests in flight on each, sending up to `events` events at `rate` per second (0: as fast as
+// they are answered) for at most `duration`. Connection i is publisher `first_publisher + i` in
+// the payload; it numbers its events 1, 2, 3... and stamps the send time just before writing.
 #pragma once
 
 #include "publish_connection.hpp"
@@ -20,6 +20,8 @@ struct publish_options {
     std::uint64_t events = 0;
     double rate = 0;
     std::int64_t duration_us = 0;
+    std::size_t window = 1;
+    std::uint32_t first_publisher = 0;
 };
 
 struct alignas(64) publish_progress {
@@ -48,11 +50,11 @@ private:
     bool may_send(std::int64_t now_ns) const;
     std::int64_t wait_ns(std::int64_t now_ns) const;
     void open(connection& c);
-    void send_next(connection& c);
+    void top_up(connection& c);
     void flush(connection& c);
+    void want_out(connection& c, bool on);
     void on_ready(connection& c, std::uint32_t events);
     void on_readable(connection& c);
-    void on_response_done(connection& c);
     void on_broken(connection& c);
 
     target target_;

@@ -44,6 +44,10 @@ void print_summary(std::ostream& out, run_result const& r)
         << " (" << r.streams.streams_out_of_order << " subscribers)\n"
         << std::setprecision(2) << "cpu seconds   server " << r.server_cpu_connect_s << " connecting, "
         << r.server_cpu_publish_s << " publishing (" << r.server_sys_publish_s << " in the kernel); load generator " << r.loadgen_cpu_s << " in all\n";
+    if (r.storm_clients)
+        out << "storm         " << r.storm_connected << " of " << r.storm_clients << " connected in " << r.storm_connect_s
+            << " s, " << r.storm_replayed << " replayed in full in " << r.storm_s << " s (" << std::setprecision(0)
+            << r.storm_rate() << "/s), " << r.storm_frames << " frames replayed\n" << std::setprecision(2);
     if (r.foreign_events || r.truncated_events)
         out << "other events  " << r.foreign_events << " without our payload, " << r.truncated_events << " truncated\n";
 }
@@ -59,7 +63,8 @@ bool append_csv(std::string const& path, run_result const& r)
         out << "label,server,subscribers,connected,failed,dropped,connect_s,connect_per_s,rss_before_kb,"
                "rss_connected_kb,rss_end_kb,bytes_per_subscriber,offered_rate,published,publish_failed,publish_per_s,"
                "deliveries,expected,deliveries_per_s,p50_us,p90_us,p99_us,max_us,missed,subscribers_missing,"
-               "out_of_order,server_cpu_connect_s,server_cpu_publish_s,server_sys_publish_s,deliveries_per_cpu_s,loadgen_cpu_s\n";
+               "out_of_order,server_cpu_connect_s,server_cpu_publish_s,server_sys_publish_s,deliveries_per_cpu_s,loadgen_cpu_s,"
+               "publish_window,storm_clients,storm_connected,storm_replayed,storm_frames,storm_connect_s,storm_s,storm_per_s\n";
     out << std::fixed << std::setprecision(3) << r.label << ',' << r.server << ',' << r.requested << ','
         << r.connected << ',' << r.failed << ',' << r.dropped << ',' << r.connect_s << ',' << r.connect_rate() << ','
         << r.rss_before_kb << ',' << r.rss_connected_kb << ',' << r.rss_end_kb << ',' << r.bytes_per_subscriber()
@@ -69,7 +74,9 @@ bool append_csv(std::string const& path, run_result const& r)
         << r.streams.missed << ',' << r.streams.streams_with_missed << ',' << r.streams.out_of_order << ','
         << r.server_cpu_connect_s << ',' << r.server_cpu_publish_s << ',' << r.server_sys_publish_s << ','
         << r.deliveries_per_cpu_s() << ','
-        << r.loadgen_cpu_s << '\n';
+        << r.loadgen_cpu_s << ',' << r.publish_window << ',' << r.storm_clients << ',' << r.storm_connected << ','
+        << r.storm_replayed << ',' << r.storm_frames << ',' << r.storm_connect_s << ',' << r.storm_s << ','
+        << r.storm_rate() << '\n';
     return static_cast<bool>(out);
 }
 

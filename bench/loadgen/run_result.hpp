@@ -38,12 +38,21 @@ struct run_result {
     latency_histogram latency;
     std::uint64_t foreign_events = 0;
     std::uint64_t truncated_events = 0;
+    std::size_t publish_window = 1;
+    // A replay storm (replay_storm.hpp)
+    std::size_t storm_clients = 0;
+    std::size_t storm_connected = 0;  // got their response head
+    std::size_t storm_replayed = 0;   // got their whole replay
+    std::uint64_t storm_frames = 0;   // replayed events received
+    double storm_connect_s = 0;       // first connect -> last head
+    double storm_s = 0;               // first connect -> last replay complete
 
     double connect_rate() const { return connect_s > 0 ? static_cast<double>(connected) / connect_s : 0; }
     double bytes_per_subscriber() const;
     double publish_rate() const { return publish_s > 0 ? static_cast<double>(published) / publish_s : 0; }
     double deliveries_per_s() const { return deliver_s > 0 ? static_cast<double>(deliveries) / deliver_s : 0; }
     double deliveries_per_cpu_s() const;
+    double storm_rate() const { return storm_s > 0 ? static_cast<double>(storm_replayed) / storm_s : 0; }
     bool lossless() const;
 };
 

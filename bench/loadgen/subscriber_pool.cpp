@@ -18,15 +18,16 @@ bool is_pending(phase p) { return p == phase::connecting || p == phase::reading_
 
 } // namespace
 
-subscriber_pool::subscriber_pool(target const& t, ramp_options ramp)
+subscriber_pool::subscriber_pool(target const& t, ramp_options ramp, replay_seed seed, std::string const& extra_headers)
     : target_(t)
     , ramp_(ramp)
     , request_("GET " + t.path + " HTTP/1.1\r\nHost: " + t.host_header
-               + "\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\n\r\n")
+               + "\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\n" + extra_headers + "\r\n")
     , epoll_fd_(epoll_create1(EPOLL_CLOEXEC))
     , streams_(ramp.count)
     , read_buffer_(64 * 1024)
 {
+    stats_.seed = seed;
 }
 
 subscriber_pool::~subscriber_pool()
@@ -162,6 +163,20 @@ void subscriber_pool::publish_progress()
     progress_.deliveries.store(stats_.deliveries, r);
     progress_.last_connected_us.store(last_connected_us_, r);
     progress_.last_delivery_us.store(stats_.last_delivery_us, r);
+    progress_.seed_events.store(stats_.seed_events, r);
+    progress_.replays_done.store(stats_.replays_done, r);
+    progress_.last_replay_us.store(stats_.last_replay_us, r);
+    if (!seed_id_ready_.load(r) && !stats_.first_seed_id.empty()) {
+        seed_id_ = stats_.first_seed_id;
+        seed_id_ready_.store(true, std::memory_order_release);
+    }
+}
+
+std::optional<std::string> subscriber_pool::first_seed_id() const
+{
+    if (!seed_id_ready_.load(std::memory_order_acquire))
+        return std::nullopt;
+    return std::string(seed_id_.view());
 }
 
 stream_summary subscriber_pool::summarize(std::uint64_t expected_per_stream) const

@@ -1,6 +1,7 @@
 // One thread's share of the subscribers: an epoll loop that connects them with a bounded ramp
 // (at most `in_flight` connects pending, at most `rate` started per second), then reads every
-// stream with one read per readiness into one buffer shared by all of them.
+// stream with one read per readiness into one buffer shared by all of them. Storm clients send
+// extra request headers (Last-Event-ID) and count the replayed seed events.
 #pragma once
 
 #include "delivery_stats.hpp"
@@ -8,6 +9,8 @@
 #include "subscriber_stream.hpp"
 #include "target.hpp"
 
+#include <atomic>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,7 +34,8 @@ struct stream_summary {
 
 class subscriber_pool {
 public:
-    subscriber_pool(target const& t, ramp_options ramp);
+    // extra_headers: whole "Name: value\r\n" lines added to every subscribe request.
+    subscriber_pool(target const& t, ramp_options ramp, replay_seed seed = {}, std::string const& extra_headers = {});
     ~subscriber_pool();
     subscriber_pool(subscriber_pool const&) = delete;
     subscriber_pool& operator=(subscriber_pool const&) = delete;
@@ -41,6 +45,8 @@ public:
     pool_progress const& progress() const { return progress_; }
     delivery_stats const& stats() const { return stats_; } // after run() returned
     stream_summary summarize(std::uint64_t expected_per_stream) const;
+    // The SSE id of seed event 1 once a stream of this pool has seen it (any thread).
+    std::optional<std::string> first_seed_id() const;
 
 private:
     void start_connects(std::int64_t now_us, std::int64_t ramp_start_us);
@@ -62,6 +68,8 @@ private:
     std::uint64_t connected_ = 0, failed_ = 0, dropped_ = 0;
     std::int64_t last_connected_us_ = 0;
     pool_progress progress_;
+    fixed_text<64> seed_id_;             // written once by the pool's thread, then published:
+    std::atomic<bool> seed_id_ready_{false};
 };
 
 } // namespace loadgen

@@ -41,6 +41,16 @@ void subscriber_stream::on_event(sse_event const& e, std::int64_t now_us, delive
         ++(e.truncated ? stats.truncated_events : stats.foreign_events);
         return;
     }
+    if (f->publisher == stats.seed.publisher) {
+        ++stats.seed_events;
+        if (f->seq == 1 && stats.first_seed_id.empty())
+            stats.first_seed_id.assign(e.last_event_id);
+        if (f->seq == stats.seed.last) {
+            ++stats.replays_done;
+            stats.last_replay_us = now_us;
+        }
+        return;
+    }
     ++received_;
     ++stats.deliveries;
     stats.latency.record(now_us - f->sent_us);

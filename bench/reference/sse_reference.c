@@ -1,5 +1,5 @@
 /* sse_reference: the "practical limit" peer of the SSE benchmark (bench/compare.sh,
- * docs/BENCHMARKS.md). A benchmark peer, not a product: no auth, no topics, no replay, no timers.
+ * docs/BENCHMARKS.md). A benchmark peer, not a product: no auth, no topics, no timers.
  *
  * A minimal single-threaded epoll server that frames each event once and, once per event-loop
  * pass, flushes everything pending for a subscriber in one write. ssehub's performance targets
@@ -8,13 +8,15 @@
  *   sse_reference PORT    serves 127.0.0.1:PORT until SIGTERM or SIGINT, then exits 0
  *
  *   GET /sub...   200 and a text/event-stream body that ends when the connection closes (no
- *                 chunked coding: the cheapest framing); it starts at the next event
+ *                 chunked coding: the cheapest framing); it starts at the next event, or with
+ *                 Last-Event-ID: N after event N (at most the last 10 000 events are replayed)
  *   POST /pub...  the body (Content-Length, up to 64 KiB) becomes the event
  *                 "id: N\ndata: <line>\n...\n\n", answered 202 at once
  *   otherwise     404
  * HTTP/1.1 keep-alive and pipelining; request heads up to 8 KiB (else 431). Linux, libc only.
  *
- * Memory: events live in one byte log; a subscriber is a 16-byte slot (indexed by its fd)
+ * Memory: events live in one byte log, which keeps at least the last `history` events for
+ * replay; a subscriber is a 16-byte slot (indexed by its fd)
  * holding its position in that log, plus 4 bytes in the list of subscribers. Connections that
  * are not subscribers keep an unfinished request in a small heap buffer between reads; complete
  * requests are parsed in one shared scratch buffer.
@@ -41,7 +43,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-enum { max_head = 8 * 1024, max_body = 64 * 1024, max_ready = 1024 };
+enum { max_head = 8 * 1024, max_body = 64 * 1024, max_ready = 1024, history = 10000 };
 static const uint64_t max_lag = 64u << 20; /* a subscriber further behind is disconnected */
 
 enum conn_kind { conn_free, conn_request, conn_subscriber };
@@ -64,6 +66,7 @@ struct event_log {
     size_t len, cap;
     uint64_t base; /* absolute position of buf[0] */
     uint64_t last_id;
+    uint64_t starts[history]; /* event id's absolute position, at starts[id % history] */
 };
 
 static struct conn *conns;
@@ -130,7 +133,9 @@ static int append_event(const char *body, size_t len)
         return -1;
     events.buf = p;
     p += events.len;
-    p += sprintf(p, "id: %" PRIu64 "\n", ++events.last_id);
+    ++events.last_id;
+    events.starts[events.last_id % history] = log_end();
+    p += sprintf(p, "id: %" PRIu64 "\n", events.last_id);
     for (size_t i = 0;;) {
         size_t j = i;
         while (j < len && body[j] != '\n' && body[j] != '\r')
@@ -177,6 +182,7 @@ struct request {
     const char *method, *path;
     size_t method_len, path_len, head_len, body_len;
     int keep_alive;
+    uint64_t last_event_id; /* 0: none (ids start at 1) */
 };
 
 enum { request_complete = 0, request_partial = 1 }; /* else an HTTP error status */
@@ -194,7 +200,7 @@ static int parse_request(const char *buf, size_t len, struct request *r)
     const char *sp2 = sp1 ? memchr(sp1 + 1, ' ', line - (size_t)(sp1 + 1 - buf)) : NULL;
     if (!sp2 || buf + line - (sp2 + 1) != 8 || memcmp(sp2 + 1, "HTTP/1.", 7) || (sp2[8] != '0' && sp2[8] != '1'))
         return 400;
-    *r = (struct request){buf, sp1 + 1, (size_t)(sp1 - buf), (size_t)(sp2 - sp1 - 1), head, 0, sp2[8] == '1'};
+    *r = (struct request){buf, sp1 + 1, (size_t)(sp1 - buf), (size_t)(sp2 - sp1 - 1), head, 0, sp2[8] == '1', 0};
     int has_length = 0;
     for (const char *l = eol + 1; l < end; l = eol + 1) {
         eol = memchr(l, '\n', (size_t)(end - l));
@@ -221,6 +227,11 @@ static int parse_request(const char *buf, size_t len, struct request *r)
             return 501; /* a chunked request body is not worth supporting here */
         } else if (ieq(l, name, "connection")) {
             r->keep_alive = ieq(v, vn, "close") ? 0 : ieq(v, vn, "keep-alive") ? 1 : r->keep_alive;
+        } else if (ieq(l, name, "last-event-id")) {
+            uint64_t id = 0; /* anything but a number is no id: the stream starts at the next event */
+            for (; v < v_end && *v >= '0' && *v <= '9' && id < UINT64_MAX / 10; ++v)
+                id = id * 10 + (uint64_t)(*v - '0');
+            r->last_event_id = v == v_end ? id : 0;
         }
     }
     if (r->body_len > max_body)
@@ -251,8 +262,21 @@ static int reply(int fd, int status, int keep_alive)
     return 0;
 }
 
-/* The connection becomes a subscriber at the end of the log, edge-triggered from now on. */
-static int subscribe(int fd)
+/* Where a subscriber that last saw event `last` starts: after it while it is in the history
+ * (else at the oldest event kept), at the end of the log without one. */
+static uint64_t replay_from(uint64_t last)
+{
+    if (last == 0 || last >= events.last_id)
+        return log_end();
+    uint64_t oldest = events.last_id > history ? events.last_id - history + 1 : 1;
+    return events.starts[(last + 1 > oldest ? last + 1 : oldest) % history];
+}
+
+static int flush_subscriber(int fd);
+
+/* The connection becomes a subscriber, edge-triggered from now on; what it is owed of the
+ * history is written at once (the rest when EPOLLOUT says there is room). */
+static int subscribe(int fd, uint64_t last_event_id)
 {
     struct epoll_event ev = {.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, .data.fd = fd};
     if (write(fd, stream_head, sizeof stream_head - 1) != (ssize_t)sizeof stream_head - 1
@@ -264,8 +288,10 @@ static int subscribe(int fd)
     subs = t;
     struct conn *c = &conns[fd];
     free(c->held);
-    *c = (struct conn){.pos = log_end(), .n = (uint32_t)subs_len, .kind = conn_subscriber};
+    *c = (struct conn){.pos = replay_from(last_event_id), .n = (uint32_t)subs_len, .kind = conn_subscriber};
     subs[subs_len++] = fd;
+    if (c->pos != log_end())
+        flush_subscriber(fd); /* on an error it closes fd itself */
     return 0;
 }
 
@@ -294,7 +320,7 @@ static long serve_requests(int fd, const char *buf, size_t len)
         } else {
             off += r.head_len + r.body_len;
             if (is(&r, "GET", "/sub")) {
-                if (flush_replies(fd) < 0 || subscribe(fd) < 0)
+                if (flush_replies(fd) < 0 || subscribe(fd, r.last_event_id) < 0)
                     close_conn(fd);
                 return -1;
             }
@@ -425,11 +451,12 @@ static int flush_subscriber(int fd)
     return 0;
 }
 
-/* After the log grew: every subscriber once; then the prefix all of them have written is dropped
- * when it is half the log or more, so on average each byte is moved at most once. */
+/* After the log grew: every subscriber once; then the prefix that all of them have written and
+ * that is older than the history is dropped when it is half the log or more, so on average each
+ * byte is moved at most once. */
 static void flush_all(void)
 {
-    uint64_t oldest = log_end();
+    uint64_t oldest = events.last_id > history ? events.starts[(events.last_id - history + 1) % history] : events.base;
     for (size_t i = 0; i < subs_len;) {
         int fd = subs[i];
         if (flush_subscriber(fd))
