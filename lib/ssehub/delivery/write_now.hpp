@@ -9,20 +9,48 @@
 #include <boost/asio/error.hpp>
 #include <boost/system/error_code.hpp>
 
+#include <array>
 #include <cstddef>
+#include <iterator>
+#include <span>
 #include <vector>
 
 namespace ssehub {
 
 // Writes what the socket's send buffer takes at once and returns the bytes written. A full
-// send buffer is no error: 0 bytes and `ec` clear; the caller writes the rest asynchronously.
+// send buffer is no error: 0 bytes (or fewer than all) and `ec` clear; the caller writes the
+// rest asynchronously. Asio hands at most 64 buffers to one writev, so a longer sequence (a
+// replay of 1 000 frames) is written 64 at a time here, in place, for as long as the kernel
+// takes each part whole: otherwise every 64 frames would cost a round through the reactor.
 template <class Socket, class ConstBufferSequence>
 std::size_t write_now(Socket& socket, ConstBufferSequence const& buffers, boost::system::error_code& ec)
 {
-    auto written = socket.write_some(buffers, ec);
-    if (ec == net::error::would_block || ec == net::error::try_again) {
-        ec = {};
-        written = 0;
+    constexpr std::size_t per_call = 64;
+    std::array<net::const_buffer, per_call> part;
+    auto it = net::buffer_sequence_begin(buffers);
+    auto const end = net::buffer_sequence_end(buffers);
+    std::size_t written = 0;
+    while (it != end) {
+        std::size_t n = 0, bytes = 0;
+        for (auto jt = it; jt != end && n < per_call; ++jt) {
+            part[n] = *jt;
+            bytes += part[n++].size();
+        }
+        if (bytes == 0) { // only empty buffers here: nothing to send
+            std::advance(it, static_cast<std::ptrdiff_t>(n));
+            continue;
+        }
+        auto const w = socket.write_some(std::span<net::const_buffer const>(part.data(), n), ec);
+        if (ec == net::error::would_block || ec == net::error::try_again) {
+            ec = {};
+            return written;
+        }
+        if (ec)
+            return written;
+        written += w;
+        if (w < bytes)
+            return written; // the send buffer is full: the next call would only say so
+        std::advance(it, static_cast<std::ptrdiff_t>(n)); // the whole part went out
     }
     return written;
 }
