@@ -6,12 +6,13 @@ set -euo pipefail
 
 packages=(build-essential cmake ninja-build pkg-config curl
           libboost1.81-dev libboost-json1.81-dev libboost-test1.81-dev
-          libspdlog-dev libcli11-dev libssl-dev)
+          libspdlog-dev libcli11-dev libssl-dev libhiredis-dev)
 if [[ "${1:-}" == "--test" ]]; then
   # nginx: proxy tests; chromium + node: browser and client tests; clang: fuzzers;
   # podman & co: the container build test; wrk: load-generator comparisons and e2e.wrk;
-  # openssl: the HTTP/2 test's self-signed certificate; ca-certificates: the store node trusts.
-  packages+=(nginx chromium nodejs npm procps util-linux clang-14 libclang-rt-14-dev
+  # openssl: the HTTP/2 test's self-signed certificate; ca-certificates: the store node trusts;
+  # redis-server: the cluster (backplane redis) tests start their own.
+  packages+=(redis-server nginx chromium nodejs npm procps util-linux clang-14 libclang-rt-14-dev
              podman buildah runc debootstrap uidmap wrk openssl ca-certificates)
 fi
 

@@ -308,7 +308,10 @@ net::awaitable<response> publish(publish_route route, request const& req, sessio
                                  beast::tcp_stream& stream, answer_batch& batch)
 {
     auto const wait = std::make_shared<publish_wait>(stream.get_executor());
-    env.log.append(std::move(route.drafts), wait);
+    if (route.idempotency_key.empty())
+        env.log.append(std::move(route.drafts), wait);
+    else
+        env.log.append_once(std::move(route.drafts), std::move(route.idempotency_key), wait);
     if (wait->must_sleep()) {
         co_await batch.flush(stream);
         co_await wait->sleep_until(clock::time_point::max()).async_wait(use_tuple); // woken by appended()

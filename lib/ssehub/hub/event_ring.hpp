@@ -21,10 +21,17 @@ public:
     // noted in evictions().
     void push(frame_ptr f);
 
+    // Drops every frame (noted in evictions()) and goes on at `id` (>= next_id()): the first
+    // frame an external log feeds, or the first after a gap or a new epoch in it. With
+    // lose_all, every reader below `id` counts as having lost something, whatever its topics
+    // (the log's history below is gone or not contiguous).
+    void restart_at(std::uint64_t id, bool lose_all);
+
     std::uint64_t first_id() const { return next_id_ - frames_.size(); }
     std::uint64_t next_id() const { return next_id_; }
     std::size_t size() const { return frames_.size(); }
     std::size_t bytes() const { return bytes_; }
+    std::uint64_t pushes() const { return pushes_; } // frames ever pushed
     bool contains(std::uint64_t id) const { return id >= first_id() && id < next_id_; }
 
     // Precondition: contains(id).
@@ -48,6 +55,7 @@ private:
     std::size_t max_events_;
     std::size_t max_bytes_;
     std::size_t bytes_ = 0;
+    std::uint64_t pushes_ = 0;
     std::uint64_t next_id_;
 };
 
