@@ -26,9 +26,18 @@ template <class Socket, class ConstBufferSequence>
 std::size_t write_now(Socket& socket, ConstBufferSequence const& buffers, boost::system::error_code& ec)
 {
     constexpr std::size_t per_call = 64;
-    std::array<net::const_buffer, per_call> part;
     auto it = net::buffer_sequence_begin(buffers);
     auto const end = net::buffer_sequence_end(buffers);
+    if (std::distance(it, end) <= static_cast<std::ptrdiff_t>(per_call)) {
+        // The common case (a live batch, an answer): one writev, no copy of the list.
+        auto const w = socket.write_some(buffers, ec);
+        if (ec == net::error::would_block || ec == net::error::try_again) {
+            ec = {};
+            return 0;
+        }
+        return w;
+    }
+    std::array<net::const_buffer, per_call> part;
     std::size_t written = 0;
     while (it != end) {
         std::size_t n = 0, bytes = 0;
