@@ -468,16 +468,37 @@ BOOST_AUTO_TEST_CASE(history_from_the_log_meets_the_ring_with_no_gap_and_no_dupl
     BOOST_TEST(s.live_from == 5022u);
 }
 
-BOOST_AUTO_TEST_CASE(history_whose_seam_the_ring_dropped_meanwhile_is_a_reset)
+// Was a bug: a resume read from the log while events kept coming (the ring moved past the read's
+// end) got history-lost, though the log still held everything in between.
+BOOST_AUTO_TEST_CASE(history_whose_seam_the_ring_dropped_meanwhile_reads_the_ids_between_then_meets_it)
 {
     hub h(options(10));
     feed_stream(h, 5000, 20);
     h.set_log_position(ssehub::log_position{true, 4000, 5019});
-    feed_stream(h, 5020, 5); // the ring now starts at 5015: 5010..5014 would be missing
-    auto const s = h.subscribe_after_history(5003, 5010, {}, topic_filter{});
-    BOOST_TEST(s.reset);
-    BOOST_REQUIRE(s.replay.size() == 1u);
-    BOOST_TEST(s.replay[0]->bytes.find("ssehub.history-lost") != std::string::npos);
+    auto frames = [](std::uint64_t from, std::uint64_t to) {
+        std::vector<frame_ptr> out;
+        for (auto id = from; id < to; ++id)
+            out.push_back(std::make_shared<ssehub::frame const>(ssehub::frame{id, "t", "x"}));
+        return out;
+    };
+    feed_stream(h, 5020, 5); // the ring now starts at 5015: 5010..5014 are in the log only
+    auto const again = h.subscribe_after_history(5003, 5010, frames(5004, 5010), topic_filter{});
+    BOOST_TEST(!again.reset);
+    BOOST_TEST((again.next == step::read_log));
+    BOOST_TEST(again.history_from == 5010u);
+    BOOST_TEST(again.history_to == 5015u);
+    BOOST_REQUIRE(again.replay.size() == 6u); // what was read, kept for the next round
+
+    auto history = again.replay;
+    auto const between = frames(5010, 5015);
+    history.insert(history.end(), between.begin(), between.end());
+    auto const s = h.subscribe_after_history(5003, 5015, history, topic_filter{});
+    BOOST_TEST((s.next == step::start));
+    BOOST_TEST(!s.reset);
+    BOOST_REQUIRE(s.replay.size() == 21u); // 5004..5024
+    for (std::size_t i = 0; i < s.replay.size(); ++i)
+        BOOST_TEST(s.replay[i]->id == 5004 + i);
+    BOOST_TEST(s.live_from == 5025u);
 }
 
 BOOST_AUTO_TEST_CASE(an_id_the_log_has_and_the_ring_not_yet_goes_live_from_the_next_one)

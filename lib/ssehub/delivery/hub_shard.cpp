@@ -13,6 +13,13 @@
 #include <utility>
 
 namespace ssehub {
+namespace {
+
+// Reads of the event log one resuming stream may need (the first, then one more each time the
+// ring moved past what was read).
+constexpr int max_log_reads = 4;
+
+} // namespace
 
 struct hub_shard::pending_stream {
     tcp::socket socket;
@@ -21,6 +28,8 @@ struct hub_shard::pending_stream {
     std::string preamble;
     connection_slot slot;
     std::chrono::steady_clock::time_point expires;
+    std::vector<frame_ptr> history; // read from the log so far, in id order
+    int reads = 0;                  // of the log, for this stream
 };
 
 hub_shard::hub_shard(net::io_context& ctx, hub& h, delivery_options options, event_log* history)
@@ -77,7 +86,7 @@ bool hub_shard::subscribe(tcp::socket socket, topic_filter topics, std::optional
         return false;
     }
     auto p = std::make_shared<pending_stream>(pending_stream{std::move(socket), std::move(topics),
-        last_event_id ? std::optional<std::string>(*last_event_id) : std::nullopt, std::move(preamble), std::move(slot), expires});
+        last_event_id ? std::optional<std::string>(*last_event_id) : std::nullopt, std::move(preamble), std::move(slot), expires, {}, 0});
     auto start = hub_.subscribe(p->last_event_id, p->topics);
     if (start.next == subscription_start::step::read_log || start.next == subscription_start::step::check_top)
         ask_log(std::move(p), start);
@@ -89,7 +98,9 @@ bool hub_shard::subscribe(tcp::socket socket, topic_filter topics, std::optional
 void hub_shard::ask_log(std::shared_ptr<pending_stream> p, subscription_start const& start)
 {
     bool const check_top = start.next == subscription_start::step::check_top;
-    history_request req{start.requested + 1, check_top ? 0 : start.history_to, p->topics};
+    auto const from = start.history_from != 0 ? start.history_from : start.requested + 1;
+    history_request req{from, check_top ? 0 : start.history_to, p->topics};
+    ++p->reads;
     auto done = [this, p, requested = start.requested, to = start.history_to, check_top](history_result r) mutable {
         // The log's thread: everything else happens on the shard's own.
         net::post(ctx_, [this, p = std::move(p), r = std::move(r), requested, to, check_top]() mutable {
@@ -106,7 +117,17 @@ void hub_shard::ask_log(std::shared_ptr<pending_stream> p, subscription_start co
                 return;
             }
             if (r.ok) {
-                start_stream(p, hub_.subscribe_after_history(requested, to, std::move(r.frames), p->topics));
+                auto history = std::move(p->history);
+                history.insert(history.end(), std::make_move_iterator(r.frames.begin()), std::make_move_iterator(r.frames.end()));
+                auto next = hub_.subscribe_after_history(requested, to, std::move(history), p->topics);
+                // Publishing outran the read (the ring moved on meanwhile): read the ids between
+                // too, a few times at most; a stream that still cannot catch up is told so.
+                if (next.next == subscription_start::step::read_log && p->reads < max_log_reads) {
+                    p->history = std::move(next.replay);
+                    ask_log(std::move(p), next);
+                    return;
+                }
+                start_stream(p, std::move(next));
             } else {
                 spdlog::debug("replay after Last-Event-ID {} from the event log: {}", requested, r.why);
                 start_stream(p, hub_.history_lost(requested));

@@ -83,11 +83,17 @@ subscription_start hub::subscribe_after_history(std::uint64_t requested, std::ui
                                                 std::vector<frame_ptr> history, topic_filter const& topics)
 {
     std::lock_guard lock(mutex_);
-    // The ring moved past history_to while the log was read: the seam would have a hole.
-    if (ring_.first_id() > history_to)
-        return reset_start(requested);
     subscription_start start;
     start.replay = std::move(history);
+    if (ring_.first_id() > history_to) {
+        // The ring moved past history_to while the log was read (events kept coming): what lies
+        // between is still in the log. Read it too, then try the seam again.
+        start.next = subscription_start::step::read_log;
+        start.requested = requested;
+        start.history_from = history_to;
+        start.history_to = ring_.first_id();
+        return start;
+    }
     ring_.for_each_from(history_to, [&](frame_ptr const& f) {
         if (topics.matches(f->topic))
             start.replay.push_back(f);

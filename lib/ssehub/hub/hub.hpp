@@ -38,6 +38,8 @@ struct subscription_start {
     step next = step::start;
     std::uint64_t requested = 0;   // the parsed Last-Event-ID (read_log, check_top)
     std::uint64_t history_to = 0;  // read_log: the ring held ids from here on
+    std::uint64_t history_from = 0; // read_log: read from here (0: requested + 1); replay holds
+                                    // what was read before it
 };
 
 // What an external event log tells the hub of the history behind the ring (replay_decision).
@@ -75,7 +77,8 @@ public:
 
     // After a read_log step: `history` (the log's frames of the topics, ids requested + 1 ..
     // history_to - 1) then the ring's from history_to on, and live after them, with no gap and
-    // no duplicate; the reset frame instead when the ring no longer holds history_to.
+    // no duplicate. When the ring no longer holds history_to, a read_log step for the ids
+    // between (history_from, history_to, and replay holding `history`).
     subscription_start subscribe_after_history(std::uint64_t requested, std::uint64_t history_to,
                                                std::vector<frame_ptr> history, topic_filter const& topics);
 
