@@ -34,15 +34,17 @@ void wait_until(double seconds, Done done)
 
 void sleep_s(double seconds) { std::this_thread::sleep_for(std::chrono::duration<double>(seconds)); }
 
-pools make_pools(options const& o, target const& t)
+pools make_pools(options const& o, std::vector<target> const& ts)
 {
     pools out;
+    std::size_t first = 0;
     for (std::size_t i = 0; i < o.threads; ++i) {
         ramp_options ramp;
         ramp.count = o.subscribers / o.threads + (i < o.subscribers % o.threads ? 1 : 0);
         ramp.in_flight = std::max<std::size_t>(1, o.ramp_in_flight / o.threads);
         ramp.rate = o.ramp_rate / static_cast<double>(o.threads);
-        out.push_back(std::make_unique<subscriber_pool>(t, ramp));
+        out.push_back(std::make_unique<subscriber_pool>(ts, first, ramp));
+        first += ramp.count; // so that the pools together split the subscribers evenly
     }
     return out;
 }
@@ -108,18 +110,19 @@ void collect(pools const& ps, publisher const& pub, run_result& r)
 
 } // namespace
 
-run_result run_load(options const& o, target const& subscribe, target const& publish)
+run_result run_load(options const& o, std::vector<target> const& subscribe, std::vector<target> const& publish)
 {
     run_result r;
     r.label = o.label;
     r.server = o.server_name;
     r.requested = o.subscribers;
     r.offered_rate = o.rate;
-    auto const sample = [&] { return o.server_pid ? sample_process(o.server_pid) : std::nullopt; };
+    auto const sample = [&] { return sample_processes(o.server_pids); };
 
     run_control control;
     auto ps = make_pools(o, subscribe);
-    publisher pub(publish, publish_request(publish.path, publish.host_header, o.headers, o.publish_body, o.payload_bytes),
+    // One request for every target: the path and Host of the first (ssehub ignores Host).
+    publisher pub(publish, publish_request(publish.front().path, publish.front().host_header, o.headers, o.publish_body, o.payload_bytes),
                   publish_options{o.publishers, o.events, o.rate, static_cast<std::int64_t>(o.duration_s * 1e6)});
     std::vector<std::thread> threads;
     for (auto& p : ps)
@@ -139,6 +142,7 @@ run_result run_load(options const& o, target const& subscribe, target const& pub
         t.join();
 
     collect(ps, pub, r);
+    r.publish_round_trip = pub.round_trip();
     if (before && connected && held && after) {
         r.rss_before_kb = before->rss_kb;
         r.rss_connected_kb = connected->rss_kb;

@@ -8,6 +8,6 @@
 
 namespace loadgen {
 
-run_result run_load(options const& o, target const& subscribe, target const& publish);
+run_result run_load(options const& o, std::vector<target> const& subscribe, std::vector<target> const& publish);
 
 } // namespace loadgen

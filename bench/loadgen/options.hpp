@@ -9,8 +9,8 @@
 namespace loadgen {
 
 struct options {
-    std::string subscribe_url;
-    std::string publish_url;
+    std::vector<std::string> subscribe_urls; // subscribers spread over them round-robin
+    std::vector<std::string> publish_urls;   // publishing connections likewise
     std::size_t subscribers = 100;
     std::size_t threads = 1;
     std::size_t ramp_in_flight = 256;
@@ -26,7 +26,7 @@ struct options {
     std::size_t payload_bytes = 100;
     std::string publish_body = "%P";
     std::vector<std::string> headers;
-    pid_t server_pid = 0;
+    std::vector<pid_t> server_pids; // CPU and RSS summed over them (a cluster and its Redis)
     std::string label = "run";
     std::string server_name = "server";
     std::string csv_path;

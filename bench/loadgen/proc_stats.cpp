@@ -57,6 +57,22 @@ std::optional<proc_sample> sample_process(pid_t pid)
     return proc_sample{cpu->user + cpu->system, cpu->system, *rss};
 }
 
+std::optional<proc_sample> sample_processes(std::vector<pid_t> const& pids)
+{
+    if (pids.empty())
+        return std::nullopt;
+    proc_sample total;
+    for (auto const pid : pids) {
+        auto const one = sample_process(pid);
+        if (!one)
+            return std::nullopt;
+        total.cpu_seconds += one->cpu_seconds;
+        total.system_seconds += one->system_seconds;
+        total.rss_kb += one->rss_kb;
+    }
+    return total;
+}
+
 double own_cpu_seconds()
 {
     rusage u{};

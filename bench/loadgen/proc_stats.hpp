@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <sys/types.h>
+#include <vector>
 
 namespace loadgen {
 
@@ -14,6 +15,9 @@ struct proc_sample {
 
 // nullopt when the process does not exist (or /proc cannot be read).
 std::optional<proc_sample> sample_process(pid_t pid);
+
+// The sum over `pids` (CPU and RSS): nullopt when `pids` is empty or any one cannot be read.
+std::optional<proc_sample> sample_processes(std::vector<pid_t> const& pids);
 
 // This process's own CPU time (getrusage), to show what the load generator itself used.
 double own_cpu_seconds();

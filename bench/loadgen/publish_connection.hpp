@@ -26,6 +26,7 @@ struct publish_connection {
     state st = state::closed;
     std::uint32_t index = 0;
     std::uint32_t seq = 0;
+    std::int64_t sent_us = 0; // of the request in flight
     int reconnects = 0;
     std::size_t out_size = 0, out_sent = 0;
     std::array<char, 2048> out;

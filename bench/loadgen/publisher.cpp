@@ -19,8 +19,8 @@ bool busy(state s) { return s == state::connecting || s == state::writing || s =
 
 } // namespace
 
-publisher::publisher(target const& t, publish_request request, publish_options options)
-    : target_(t)
+publisher::publisher(std::vector<target> targets, publish_request request, publish_options options)
+    : targets_(std::move(targets))
     , request_(std::move(request))
     , options_(options)
     , epoll_fd_(epoll_create1(EPOLL_CLOEXEC))
@@ -115,7 +115,7 @@ void publisher::open(connection& c)
         c.st = state::dead;
         return;
     }
-    c.fd = start_connect(target_);
+    c.fd = start_connect(spread(targets_, c.index));
     if (c.fd < 0) {
         c.st = state::closed;
         return;
@@ -130,6 +130,7 @@ void publisher::open(connection& c)
 void publisher::send_next(connection& c)
 {
     auto const sent_us = now_us();
+    c.sent_us = sent_us;
     c.begin(request_.build(c.out, payload_fields{c.index, ++c.seq, sent_us}));
     ++started_;
     if (progress_.first_sent_us.load(std::memory_order_relaxed) == 0)
@@ -202,7 +203,10 @@ void publisher::on_readable(connection& c)
 
 void publisher::on_response_done(connection& c)
 {
-    ++(c.status() / 100 == 2 ? acked_ : failed_);
+    bool const ok = c.status() / 100 == 2;
+    ++(ok ? acked_ : failed_);
+    if (ok)
+        round_trip_.record(now_us() - c.sent_us);
     if (!c.keep_alive()) {
         close(c.fd);
         c.fd = -1;

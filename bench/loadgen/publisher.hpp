@@ -1,10 +1,12 @@
 // The publishing side: `connections` keep-alive HTTP connections, one request in flight on
 // each, sending up to `events` events at `rate` per second (0: as fast as they are answered)
 // for at most `duration`. Each connection numbers its events 1, 2, 3... in the payload and
-// stamps the send time just before writing.
+// stamps the send time just before writing. Connection i goes to spread(targets, i); the time
+// from a send to its 2xx answer is the publish round trip.
 #pragma once
 
 #include "publish_connection.hpp"
+#include "latency_histogram.hpp"
 #include "publish_request.hpp"
 #include "run_control.hpp"
 #include "target.hpp"
@@ -33,13 +35,14 @@ struct alignas(64) publish_progress {
 
 class publisher {
 public:
-    publisher(target const& t, publish_request request, publish_options options);
+    publisher(std::vector<target> targets, publish_request request, publish_options options);
     ~publisher();
     publisher(publisher const&) = delete;
     publisher& operator=(publisher const&) = delete;
 
     void run(run_control const& control); // the thread's body; returns at run_phase::stop
     publish_progress const& progress() const { return progress_; }
+    latency_histogram const& round_trip() const { return round_trip_; } // after run() returned
 
 private:
     using connection = publish_connection;
@@ -55,7 +58,7 @@ private:
     void on_response_done(connection& c);
     void on_broken(connection& c);
 
-    target target_;
+    std::vector<target> targets_;
     publish_request request_;
     publish_options options_;
     int epoll_fd_ = -1;
@@ -65,6 +68,7 @@ private:
     std::uint64_t acked_ = 0, failed_ = 0;
     std::int64_t start_ns_ = 0;
     std::int64_t deadline_ns_ = 0;
+    latency_histogram round_trip_;
     publish_progress progress_;
 };
 

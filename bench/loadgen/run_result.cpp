@@ -39,6 +39,8 @@ void print_summary(std::ostream& out, run_result const& r)
         << "/s; " << r.deliveries_per_cpu_s() << " per server CPU-second\n"
         << "latency us    p50 " << r.latency.percentile(0.5) << "  p90 " << r.latency.percentile(0.9) << "  p99 "
         << r.latency.percentile(0.99) << "  max " << r.latency.max() << "\n"
+        << "publish rtt us p50 " << r.publish_round_trip.percentile(0.5) << "  p99 " << r.publish_round_trip.percentile(0.99)
+        << "  max " << r.publish_round_trip.max() << "\n"
         << "missed        " << r.streams.missed << " (" << r.streams.streams_with_missed
         << " subscribers, at most " << r.streams.max_missed << " each); out of order " << r.streams.out_of_order
         << " (" << r.streams.streams_out_of_order << " subscribers)\n"
@@ -59,7 +61,8 @@ bool append_csv(std::string const& path, run_result const& r)
         out << "label,server,subscribers,connected,failed,dropped,connect_s,connect_per_s,rss_before_kb,"
                "rss_connected_kb,rss_end_kb,bytes_per_subscriber,offered_rate,published,publish_failed,publish_per_s,"
                "deliveries,expected,deliveries_per_s,p50_us,p90_us,p99_us,max_us,missed,subscribers_missing,"
-               "out_of_order,server_cpu_connect_s,server_cpu_publish_s,server_sys_publish_s,deliveries_per_cpu_s,loadgen_cpu_s\n";
+               "out_of_order,server_cpu_connect_s,server_cpu_publish_s,server_sys_publish_s,deliveries_per_cpu_s,loadgen_cpu_s,"
+               "publish_rtt_p50_us,publish_rtt_p99_us\n";
     out << std::fixed << std::setprecision(3) << r.label << ',' << r.server << ',' << r.requested << ','
         << r.connected << ',' << r.failed << ',' << r.dropped << ',' << r.connect_s << ',' << r.connect_rate() << ','
         << r.rss_before_kb << ',' << r.rss_connected_kb << ',' << r.rss_end_kb << ',' << r.bytes_per_subscriber()
@@ -69,7 +72,8 @@ bool append_csv(std::string const& path, run_result const& r)
         << r.streams.missed << ',' << r.streams.streams_with_missed << ',' << r.streams.out_of_order << ','
         << r.server_cpu_connect_s << ',' << r.server_cpu_publish_s << ',' << r.server_sys_publish_s << ','
         << r.deliveries_per_cpu_s() << ','
-        << r.loadgen_cpu_s << '\n';
+        << r.loadgen_cpu_s << ',' << r.publish_round_trip.percentile(0.5) << ','
+        << r.publish_round_trip.percentile(0.99) << '\n';
     return static_cast<bool>(out);
 }
 

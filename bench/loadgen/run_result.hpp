@@ -36,6 +36,7 @@ struct run_result {
     double loadgen_cpu_s = 0;
     stream_summary streams;
     latency_histogram latency;
+    latency_histogram publish_round_trip; // send -> 2xx answer, us
     std::uint64_t foreign_events = 0;
     std::uint64_t truncated_events = 0;
 

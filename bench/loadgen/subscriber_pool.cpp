@@ -18,15 +18,22 @@ bool is_pending(phase p) { return p == phase::connecting || p == phase::reading_
 
 } // namespace
 
-subscriber_pool::subscriber_pool(target const& t, ramp_options ramp)
-    : target_(t)
+subscriber_pool::subscriber_pool(std::vector<target> targets, std::size_t first, ramp_options ramp)
+    : targets_(std::move(targets))
+    , first_(first)
     , ramp_(ramp)
-    , request_("GET " + t.path + " HTTP/1.1\r\nHost: " + t.host_header
-               + "\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\n\r\n")
     , epoll_fd_(epoll_create1(EPOLL_CLOEXEC))
     , streams_(ramp.count)
     , read_buffer_(64 * 1024)
 {
+    for (auto const& t : targets_)
+        requests_.push_back("GET " + t.path + " HTTP/1.1\r\nHost: " + t.host_header
+                            + "\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\n\r\n");
+}
+
+std::size_t subscriber_pool::target_of(subscriber_stream const& s) const
+{
+    return (first_ + static_cast<std::size_t>(&s - streams_.data())) % targets_.size();
 }
 
 subscriber_pool::~subscriber_pool()
@@ -73,7 +80,7 @@ void subscriber_pool::start_connects(std::int64_t now_us, std::int64_t ramp_star
     while (started_ < allowed && pending_ < ramp_.in_flight) {
         auto& s = streams_[started_++];
         s.started_us = now_us;
-        s.fd = start_connect(target_);
+        s.fd = start_connect(targets_[target_of(s)]);
         if (s.fd < 0) {
             s.set_state(phase::failed); // out of descriptors or ports: counted, not retried
             ++failed_;
@@ -95,8 +102,9 @@ void subscriber_pool::on_ready(subscriber_stream& s, std::uint32_t events)
             end(s, phase::failed);
             return;
         }
-        auto const sent = send(s.fd, request_.data(), request_.size(), MSG_NOSIGNAL);
-        if (sent != static_cast<ssize_t>(request_.size())) {
+        auto const& request = requests_[target_of(s)];
+        auto const sent = send(s.fd, request.data(), request.size(), MSG_NOSIGNAL);
+        if (sent != static_cast<ssize_t>(request.size())) {
             end(s, phase::failed); // a request this small fits any fresh socket buffer
             return;
         }

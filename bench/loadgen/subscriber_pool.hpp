@@ -1,6 +1,7 @@
 // One thread's share of the subscribers: an epoll loop that connects them with a bounded ramp
 // (at most `in_flight` connects pending, at most `rate` started per second), then reads every
-// stream with one read per readiness into one buffer shared by all of them.
+// stream with one read per readiness into one buffer shared by all of them. Its streams go to
+// the targets round-robin, the pool's first one to spread(targets, first).
 #pragma once
 
 #include "delivery_stats.hpp"
@@ -31,7 +32,7 @@ struct stream_summary {
 
 class subscriber_pool {
 public:
-    subscriber_pool(target const& t, ramp_options ramp);
+    subscriber_pool(std::vector<target> targets, std::size_t first, ramp_options ramp);
     ~subscriber_pool();
     subscriber_pool(subscriber_pool const&) = delete;
     subscriber_pool& operator=(subscriber_pool const&) = delete;
@@ -50,9 +51,12 @@ private:
     void fail_pending();
     void publish_progress();
 
-    target target_;
+    std::size_t target_of(subscriber_stream const& s) const;
+
+    std::vector<target> targets_;
+    std::size_t first_;
     ramp_options ramp_;
-    std::string request_;
+    std::vector<std::string> requests_; // one per target
     int epoll_fd_ = -1;
     std::vector<subscriber_stream> streams_;
     std::size_t started_ = 0;
