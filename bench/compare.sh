@@ -6,6 +6,7 @@
 #
 #   bench/compare.sh            the full run (about 8 minutes; the machine should be quiet)
 #   bench/compare.sh --quick    every scenario at a tenth of the subscribers, 3 s each
+#   BENCH_ONLY=cluster bench/compare.sh [--quick]   only the cluster scenario (issue 15)
 #
 # The servers and the load generator are built from a clean export of a commit
 # (BENCH_REV, default HEAD) into build/bench-<commit>/, so the figures belong to that
@@ -27,7 +28,7 @@ loadgen_bin=$build/bench/ssehub_loadgen
 reference_bin=$build/bench/sse_reference
 
 install_tools() {
-  local want=(nginx libnginx-mod-nchan wrk gnuplot-nox iproute2 procps) missing=() p
+  local want=(nginx libnginx-mod-nchan wrk gnuplot-nox iproute2 procps redis-server) missing=() p
   for p in "${want[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
@@ -59,9 +60,13 @@ results=$repo/bench/results/$stamp
 mkdir -p "$results"
 ln -sfn "$stamp" "$repo/bench/results/latest"
 csv=$results/loadgen.csv
-SSEHUB_PID= NGINX_PID= REFERENCE_PID=
+SSEHUB_PID= NGINX_PID= REFERENCE_PID= REDIS_PID=
+CLUSTER_PIDS=()
 cleanup() {
   [[ -n $SSEHUB_PID ]] && kill -KILL "$SSEHUB_PID" 2>/dev/null || true
+  local pid
+  for pid in "${CLUSTER_PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+  [[ -n $REDIS_PID ]] && kill -KILL "$REDIS_PID" 2>/dev/null || true
   [[ -n $REFERENCE_PID ]] && kill -KILL "$REFERENCE_PID" 2>/dev/null || true
   [[ -n $NGINX_PID ]] && kill -TERM "$NGINX_PID" 2>/dev/null || true
 }

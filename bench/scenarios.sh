@@ -8,10 +8,10 @@ run_load() {
   shift 7
   start_server "$server" "$label"
   echo "-- $label on $server: $n subscribers, rate $rate/s, $events events, ${seconds}s, $publishers publishers"
-  timeout $((seconds + 150)) "$loadgen_bin" --url "$BASE$SUB" --publish-url "$BASE$PUB" "${PUB_ARGS[@]}" \
+  timeout $((seconds + 150)) "$loadgen_bin" "${LOAD_ARGS[@]}" "${PUB_ARGS[@]}" \
     --subscribers "$n" --rate "$rate" --events "$events" --duration "$seconds" --drain 5 \
     --ramp-timeout 60 --ramp-in-flight 1000 --settle 1 --threads "$LOADGEN_THREADS" --publishers "$publishers" \
-    --server-pid "$SERVER_PID" --label "$label" --server-name "$server" --csv "$csv" "$@" \
+    --label "$label" --server-name "$server" --csv "$csv" "$@" \
     | tee -a "$results/loadgen.txt" || echo "loadgen ended with $? on $label/$server" >&2
   stop_server "$server"
   sleep 1
@@ -31,10 +31,25 @@ run_wrk() {
   sleep 1
 }
 
+# run_cluster_scenario SUBSCRIBERS EVENTS SECONDS (issue 15.11): b's load, 1 000 offered events/s,
+# on one ssehub in memory mode and on two instances sharing one redis-server (Redis's CPU
+# counted with theirs); same subscribers, rate and publishers.
+run_cluster_scenario() {
+  local n=$1 events=$2 seconds=$3 s
+  for s in ssehub ssehub-redis; do
+    run_load "$s" cluster "$n" 1000 "$events" "$seconds" 4
+  done
+}
+
+# BENCH_ONLY=cluster: just the cluster scenario.
 run_all_scenarios() {
   local scale=1 seconds=10 s
   ((quick)) && scale=10 seconds=3
   LOADGEN_THREADS=${LOADGEN_THREADS:-2}
+  if [[ ${BENCH_ONLY:-} == cluster ]]; then
+    run_cluster_scenario $((1000 / scale)) $((1000 * seconds)) "$seconds"
+    return
+  fi
   # e is the median of the ramps to 10 000 subscribers of c, e2 and e3 (one ramp takes half a
   # second, too short to stand alone). Rate 0 is "as fast as the answers come". d publishes
   # over 32 connections: with 4 (d4, its definition until the practical-limit peer joined) no
@@ -64,6 +79,7 @@ run_all_scenarios() {
   done
   # ssehub alone: 19 000 concurrent subscribers held idle, then still delivering.
   run_load ssehub hold19k $((19000 / scale)) 100 $((100 * 5)) 5 4 --hold $((seconds))
+  run_cluster_scenario $((1000 / scale)) $((1000 * seconds)) "$seconds"
   run_wrk ssehub "$seconds"
   run_wrk nginx2 "$seconds"
 }

@@ -1,6 +1,7 @@
 # Starting and stopping the servers under test (sourced by compare.sh; uses its $results,
 # $repo, $ssehub_bin and $reference_bin). start_server NAME LABEL sets SERVER_PID (the process
-# whose CPU and memory are measured), BASE, SUB, PUB and PUB_ARGS (the loadgen's publish options).
+# whose CPU and memory are measured), BASE, SUB, PUB, PUB_ARGS (the loadgen's publish options) and
+# LOAD_ARGS (its --url, --publish-url and --server-pid options: several for a cluster).
 
 free_port() {
   local p _
@@ -49,20 +50,72 @@ start_reference() {
   BASE=http://127.0.0.1:$port SUB=/sub PUB=/pub PUB_ARGS=(--publish-body '%P')
 }
 
+# ssehub_flags IO_THREADS: the flags of every ssehub under test, in SSEHUB_FLAGS.
+ssehub_flags() {
+  # 19 000 streams (hold19k) under the 20 000-file hard limit. Builds from before max_streams
+  # (issue 12) counted streams against max_connections alone.
+  local limits=(--max-connections 20000)
+  "$ssehub_bin" --help 2>/dev/null | grep -q -- --max-streams && limits=(--max-streams 19600 --max-connections 19900)
+  SSEHUB_FLAGS=(--publish-token bench --log-level warn --io-threads "$1" "${limits[@]}" --static-root "$repo/static")
+  SUB='/events?topic=bench' PUB=/publish
+  PUB_ARGS=(-H "Authorization: Bearer bench" -H "Content-Type: application/json"
+            --publish-body '{"topic":"bench","event":"bench","data":%P}')
+}
+
+# start_redis LABEL: redis-server on a free port with a directory of its own, persisting as a
+# production one would (append-only file, appendfsync everysec) and no RDB snapshots; sets
+# REDIS_PID and REDIS_PORT. Up when PING answers PONG.
+start_redis() {
+  local dir=$results/redis-$1 _
+  REDIS_PORT=$(free_port)
+  mkdir -p "$dir"
+  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$dir" --save '' --appendonly yes \
+    --daemonize no >"$dir/redis.log" 2>&1 &
+  REDIS_PID=$!
+  for _ in $(seq 1 100); do
+    [[ $(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null) == PONG ]] && return 0
+    kill -0 "$REDIS_PID" 2>/dev/null || break
+    sleep 0.05
+  done
+  echo "redis-server did not start; its log:" >&2
+  cat "$dir/redis.log" >&2
+  return 1
+}
+
+# start_cluster LABEL: redis-server and two ssehub instances with backplane redis, one io thread
+# each (as many as the single instance it is compared with has in all). Subscribers and
+# publishing connections are spread over both; the CPU and memory measured are the three
+# processes' together.
+start_cluster() {
+  local label=$1 ports=() pids=() i
+  start_redis "$label"
+  ssehub_flags 1
+  for i in 1 2; do
+    start_ssehub "$ssehub_bin" "$results/ssehub-redis-$label-$i.log" "${SSEHUB_FLAGS[@]}" \
+      --backplane redis --redis-url "redis://127.0.0.1:$REDIS_PORT" --instance-name "bench-$i"
+    ports+=("$SSEHUB_PORT") pids+=("$SSEHUB_PID")
+    CLUSTER_PIDS+=("$SSEHUB_PID")
+  done
+  SERVER_PID=${pids[0]} BASE=http://127.0.0.1:${ports[0]}
+  LOAD_ARGS=()
+  for i in 0 1; do
+    LOAD_ARGS+=(--url "http://127.0.0.1:${ports[i]}$SUB" --publish-url "http://127.0.0.1:${ports[i]}$PUB" --server-pid "${pids[i]}")
+  done
+  LOAD_ARGS+=(--server-pid "$REDIS_PID")
+}
+
 start_server() {
   local name=$1 label=$2
+  LOAD_ARGS=()
   case $name in
     ssehub)
-      # 19 000 streams (hold19k) under the 20 000-file hard limit. Builds from before max_streams
-      # (issue 12) counted streams against max_connections alone.
-      local limits=(--max-connections 20000)
-      "$ssehub_bin" --help 2>/dev/null | grep -q -- --max-streams && limits=(--max-streams 19600 --max-connections 19900)
-      start_ssehub "$ssehub_bin" "$results/ssehub-$label.log" --publish-token bench --log-level warn \
-        --io-threads 2 "${limits[@]}" --static-root "$repo/static"
+      ssehub_flags 2
+      start_ssehub "$ssehub_bin" "$results/ssehub-$label.log" "${SSEHUB_FLAGS[@]}"
       SERVER_PID=$SSEHUB_PID
-      BASE=http://127.0.0.1:$SSEHUB_PORT SUB='/events?topic=bench' PUB=/publish
-      PUB_ARGS=(-H "Authorization: Bearer bench" -H "Content-Type: application/json"
-                --publish-body '{"topic":"bench","event":"bench","data":%P}')
+      BASE=http://127.0.0.1:$SSEHUB_PORT
+      ;;
+    ssehub-redis)
+      start_cluster "$label"
       ;;
     nchan)
       start_nginx 1 "$label"
@@ -75,11 +128,18 @@ start_server() {
       start_reference "$label"
       ;;
   esac
+  ((${#LOAD_ARGS[@]})) || LOAD_ARGS=(--url "$BASE$SUB" --publish-url "$BASE$PUB" --server-pid "$SERVER_PID")
 }
 
 stop_server() {
   case $1 in
     ssehub) stop_pid "$SSEHUB_PID" 10 || echo "ssehub exited with $?" >&2; SSEHUB_PID= ;;
+    ssehub-redis)
+      local pid
+      for pid in "${CLUSTER_PIDS[@]}"; do stop_pid "$pid" 10 || echo "ssehub (redis) exited with $?" >&2; done
+      CLUSTER_PIDS=() SSEHUB_PID=
+      stop_pid "$REDIS_PID" 10 || echo "redis-server exited with $?" >&2
+      REDIS_PID= ;;
     reference) stop_pid "$REFERENCE_PID" 10 || echo "sse_reference exited with $?" >&2; REFERENCE_PID= ;;
     *) stop_pid "$NGINX_PID" 10 || true; NGINX_PID= ;;
   esac
