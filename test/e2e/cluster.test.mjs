@@ -17,7 +17,7 @@ import { assertGapFree, assertHasAll, follower, maxId, publisherLoop, waitForAll
 const KEY = 'e2e';
 const RING = 20;     // small, so that a client away for a while resumes from Redis
 const HISTORY = 300; // redis_history_events: small, so that an old Last-Event-ID is lost
-const s = { nodes: [], everId: new Set() };
+const s = { nodes: [], everId: new Set(), open: [] };
 const random = (xs) => xs[Math.floor(Math.random() * xs.length)];
 
 const settings = (i) => ({
@@ -64,15 +64,21 @@ function remember(acked) {
   }
 }
 
+// Streams and followers of the current case: closed when the next case begins (or at the end).
 function track(f) {
+  s.open.push(f);
   onCleanup(() => f.close());
   return f;
 }
 
+async function begin() {
+  await cluster();
+  for (const f of s.open.splice(0)) f.close();
+}
+
 // A raw stream that is subscribed: its opening comment has arrived.
 async function stream(base, query) {
-  const cap = new SseCapture(`${base}/events?${query}`);
-  onCleanup(() => cap.close());
+  const cap = track(new SseCapture(`${base}/events?${query}`));
   await cap.opened;
   await waitUntil(() => cap.comments.length > 0, { timeoutMs: 3000, what: `the opening comment of ${cap.url}` });
   return cap;
@@ -84,7 +90,7 @@ check('setup: redis-server, three ssehub instances (backplane redis), nginx roun
 }, { timeoutMs: 30000 });
 
 check('4 publishers on different instances: every subscriber on every instance gets the same events in the same order, ids gap-free, XLEN matches', async () => {
-  await cluster();
+  await begin();
   const before = await s.redis.xlen(`${KEY}:stream`);
   const caps = [];
   for (const b of [...s.nodes.flatMap((n) => [n.base, n.base]), s.nginx.base]) caps.push(await stream(b, 'topic=order'));
@@ -110,7 +116,7 @@ check('4 publishers on different instances: every subscriber on every instance g
 }, { timeoutMs: 30000 });
 
 check('a client bounced between instances gets every event once, in order, some resumes served from Redis', async () => {
-  await cluster();
+  await begin();
   const replays0 = await replaysFromRedis();
   assert.notEqual(replays0, undefined, 'ssehub_backplane_replays_total is exported');
   // Every third connect waits 800 ms first: at ~120 events/s that is more than the ring holds.
@@ -136,15 +142,14 @@ check('a client bounced between instances gets every event once, in order, some 
 }, { timeoutMs: 30000 });
 
 check('a resume older than Redis\'s history gets one ssehub.history-lost, on any instance', async () => {
-  await cluster();
+  await begin();
   assert.ok(s.firstId, 'needs the ids of the order case');
   // Enough events after firstId that MAXLEN ~ HISTORY has trimmed it away.
   remember((await Promise.all([0, 1, 2, 3].map(() => publishOk(s.nodes[0].base, s.token,
     Array.from({ length: 100 }, (_, i) => ({ topic: 'filler', data: `f${i}` })))))).flat().map((id) => ({ id })));
   assert.ok(await s.redis.xlen(`${KEY}:stream`) <= HISTORY + 20, 'Redis trimmed its history');
   for (const base of [s.nodes[1].base, s.nginx.base]) {
-    const cap = new SseCapture(`${base}/events?topic=order`, { headers: { 'Last-Event-ID': s.firstId } });
-    onCleanup(() => cap.close());
+    const cap = track(new SseCapture(`${base}/events?topic=order`, { headers: { 'Last-Event-ID': s.firstId } }));
     const lost = await cap.waitForEvent((e) => e.event === 'ssehub.history-lost', 3000, 'the history-lost event');
     await sleep(300);
     assert.equal(cap.events.filter((e) => e.event === 'ssehub.history-lost').length, 1, 'once');
@@ -155,7 +160,7 @@ check('a resume older than Redis\'s history gets one ssehub.history-lost, on any
 }, { timeoutMs: 20000 });
 
 check('SIGKILL one instance under load: its clients reconnect elsewhere and lose nothing acknowledged', async () => {
-  await cluster();
+  await begin();
   const victim = s.nodes[1];
   // Three start on the victim (then reconnect through nginx), three through nginx.
   const fs = [0, 1, 2, 3, 4, 5].map((k) => track(follower({ topic: 'kill', pick: (n) => (k < 3 && n === 0 ? victim.base : s.nginx.base) })));
@@ -183,7 +188,7 @@ check('SIGKILL one instance under load: its clients reconnect elsewhere and lose
 }, { timeoutMs: 40000 });
 
 check('stop Redis under load: 503 + Retry-After, streams stay open, /readyz 503; restart it: publishing resumes, nothing lost or duplicated', async () => {
-  await cluster();
+  await begin();
   const caps = [];
   for (const n of s.nodes) caps.push(await stream(n.base, 'topic=outage'));
   const f = track(follower({ topic: 'outage', pick: () => s.nginx.base }));
@@ -233,11 +238,12 @@ check('stop Redis under load: 503 + Retry-After, streams stay open, /readyz 503;
 // Redis loses its data (`lose`): the next publish gets an id above every earlier one, each
 // connected client gets one history-lost, and events go on arriving after it.
 async function newEpoch(label, lose) {
-  await cluster();
+  await begin();
   const fs = [...s.nodes.map((n) => () => n.base), () => s.nginx.base].map((pick) => track(follower({ topic: label, pick })));
   await Promise.all(fs.map((f) => f.opened));
   const before = [];
   for (let i = 0; i < 10; i += 1) before.push(...(await publishOk(random(bases()), s.token, { topic: label, data: `old-${i}` })));
+  remember(before.map((id) => ({ id })));
   await waitForAll(fs, before.at(-1), 5000, `${label}: before`);
   const epochs = await Promise.all(s.nodes.map((n) => metric(n.base, 'ssehub_backplane_epochs_total')));
   await lose();
@@ -245,7 +251,7 @@ async function newEpoch(label, lose) {
   for (let i = 0; i < 10; i += 1) after.push(...(await publishOk(random(bases()), s.token, { topic: label, data: `new-${i}` })));
   const highest = [...s.everId].reduce((m, id) => (BigInt(id) > m ? BigInt(id) : m), 0n);
   assert.ok(BigInt(after[0]) > highest, `the first id after (${after[0]}) is above every earlier one (${highest})`);
-  remember([...before, ...after].map((id) => ({ id })));
+  remember(after.map((id) => ({ id })));
   await waitUntil(() => fs.every((f) => f.lost.length > 0), { timeoutMs: 5000, what: `${label}: a history-lost on every client` });
   await waitForAll(fs, after.at(-1), 5000, `${label}: after`);
   await sleep(500);
@@ -254,9 +260,11 @@ async function newEpoch(label, lose) {
     const ids = f.events.map((e) => e.id);
     assert.equal(new Set(ids).size, ids.length, `client ${i}: no id twice`);
     for (let k = 1; k < ids.length; k += 1) assert.ok(BigInt(ids[k]) > BigInt(ids[k - 1]), `client ${i}: ids increase`);
+    assert.deepEqual(ids.filter((id) => before.includes(id)), before, `client ${i}: every event before`);
+    // The control event carries the id to resume from: every later event of the new epoch follows.
     const resumed = BigInt(f.lost[0].id || '0');
-    assert.deepEqual(ids.filter((id) => BigInt(id) > resumed), after.filter((id) => BigInt(id) > resumed),
-      `client ${i}: every event after the history-lost (${resumed})`);
+    const later = (id) => BigInt(id) >= BigInt(after[0]) && BigInt(id) > resumed;
+    assert.deepEqual(ids.filter(later), after.filter(later), `client ${i}: every event after the history-lost (${resumed})`);
   });
   const epochsNow = await Promise.all(s.nodes.map((n) => metric(n.base, 'ssehub_backplane_epochs_total')));
   assert.ok(epochsNow.reduce((a, b) => a + b, 0) > epochs.reduce((a, b) => a + b, 0), 'ssehub_backplane_epochs_total rose');
