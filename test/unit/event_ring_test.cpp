@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -214,6 +215,31 @@ BOOST_AUTO_TEST_CASE(dropped_frames_are_noted_by_topic)
     BOOST_TEST(ring.evictions().lost_any(ssehub::topic_filter({"big"}), 1));
     BOOST_TEST(!ring.evictions().lost_any(ssehub::topic_filter({"other"}), 1));
     BOOST_TEST(!ring.evictions().lost_any(ssehub::topic_filter{}, 2));
+}
+
+BOOST_AUTO_TEST_CASE(restart_at_goes_on_at_a_higher_id_and_notes_what_it_dropped)
+{
+    ssehub::event_ring ring(10, 1 << 20, 1);
+    for (std::uint64_t id = 1; id <= 3; ++id)
+        ring.push(std::make_shared<ssehub::frame const>(ssehub::frame{id, "a", "x"}));
+    ring.restart_at(100, false);
+    BOOST_TEST(ring.size() == 0u);
+    BOOST_TEST(ring.bytes() == 0u);
+    BOOST_TEST(ring.first_id() == 100u);
+    BOOST_TEST(ring.next_id() == 100u);
+    BOOST_TEST(ring.evictions().lost_any(ssehub::topic_filter{std::vector<std::string>{"a"}}, 2));
+    BOOST_TEST(!ring.evictions().lost_any(ssehub::topic_filter{std::vector<std::string>{"b"}}, 2));
+    ring.push(std::make_shared<ssehub::frame const>(ssehub::frame{100, "a", "x"}));
+    BOOST_TEST(ring.next_id() == 101u);
+    BOOST_CHECK_THROW(ring.restart_at(50, false), std::logic_error);
+}
+
+BOOST_AUTO_TEST_CASE(restart_at_with_lose_all_cuts_readers_of_every_topic_below_it)
+{
+    ssehub::event_ring ring(10, 1 << 20, 1);
+    ring.restart_at(100, true);
+    BOOST_TEST(ring.evictions().lost_any(ssehub::topic_filter{std::vector<std::string>{"b"}}, 99));
+    BOOST_TEST(!ring.evictions().lost_any(ssehub::topic_filter{std::vector<std::string>{"b"}}, 100));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -413,4 +413,107 @@ BOOST_AUTO_TEST_CASE(a_pull_after_a_drop_reports_the_topics_of_the_dropped_frame
     BOOST_TEST(!lost_at_3.lost_any(topics({"big"}), 3));
 }
 
+// An external log's ring: frames fed the way the Redis tailer feeds them (ids from the stream).
+void feed_stream(hub& h, std::uint64_t first, std::size_t n, std::string const& topic = "t")
+{
+    h.feed([&](ssehub::event_ring& ring) {
+        if (ring.next_id() != first)
+            ring.restart_at(first, false);
+        for (std::size_t i = 0; i < n; ++i)
+            ring.push(std::make_shared<ssehub::frame const>(ssehub::frame{first + i, topic, "id: " + std::to_string(first + i) + "\n\n"}));
+        return 0;
+    });
+}
+
+using step = ssehub::subscription_start::step;
+
+BOOST_AUTO_TEST_CASE(with_an_external_log_no_stream_starts_before_the_ring_is_warmed)
+{
+    hub h(options(10));
+    h.set_log_position(ssehub::log_position{});
+    BOOST_TEST((h.subscribe(std::nullopt, topic_filter{}).next == step::not_ready));
+    feed_stream(h, 5000, 3);
+    h.set_log_position(ssehub::log_position{true, 0, 5002});
+    auto const s = h.subscribe(std::nullopt, topic_filter{});
+    BOOST_TEST((s.next == step::start));
+    BOOST_TEST(s.live_from == 5003u); // live: the warmed frames are history, not news
+    BOOST_TEST(s.replay.empty());
+}
+
+BOOST_AUTO_TEST_CASE(an_id_older_than_the_ring_is_read_from_the_log_up_to_where_the_ring_starts)
+{
+    hub h(options(10));
+    feed_stream(h, 5000, 20); // the ring keeps 5010..5019
+    h.set_log_position(ssehub::log_position{true, 4000, 5019});
+    auto const s = h.subscribe(std::string_view("5003"), topic_filter{});
+    BOOST_TEST((s.next == step::read_log));
+    BOOST_TEST(s.requested == 5003u);
+    BOOST_TEST(s.history_to == 5010u);
+}
+
+BOOST_AUTO_TEST_CASE(history_from_the_log_meets_the_ring_with_no_gap_and_no_duplicate)
+{
+    hub h(options(12));
+    feed_stream(h, 4998, 22); // the ring keeps 5008..5019
+    h.set_log_position(ssehub::log_position{true, 4000, 5019});
+    std::vector<frame_ptr> history;
+    for (std::uint64_t id = 5004; id < 5010; ++id)
+        history.push_back(std::make_shared<ssehub::frame const>(ssehub::frame{id, "t", "x"}));
+    feed_stream(h, 5020, 2); // published while the log was read: the ring keeps 5010..5021
+    auto const s = h.subscribe_after_history(5003, 5010, history, topic_filter{});
+    BOOST_TEST(!s.reset);
+    BOOST_REQUIRE(s.replay.size() == 18u); // 5004..5021
+    for (std::size_t i = 0; i < s.replay.size(); ++i)
+        BOOST_TEST(s.replay[i]->id == 5004 + i);
+    BOOST_TEST(s.live_from == 5022u);
+}
+
+BOOST_AUTO_TEST_CASE(history_whose_seam_the_ring_dropped_meanwhile_is_a_reset)
+{
+    hub h(options(10));
+    feed_stream(h, 5000, 20);
+    h.set_log_position(ssehub::log_position{true, 4000, 5019});
+    feed_stream(h, 5020, 5); // the ring now starts at 5015: 5010..5014 would be missing
+    auto const s = h.subscribe_after_history(5003, 5010, {}, topic_filter{});
+    BOOST_TEST(s.reset);
+    BOOST_REQUIRE(s.replay.size() == 1u);
+    BOOST_TEST(s.replay[0]->bytes.find("ssehub.history-lost") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(an_id_the_log_has_and_the_ring_not_yet_goes_live_from_the_next_one)
+{
+    hub h(options(10));
+    feed_stream(h, 5000, 5);
+    h.set_log_position(ssehub::log_position{true, 4000, 5010}); // read elsewhere up to 5010
+    auto const s = h.subscribe(std::string_view("5008"), topic_filter{});
+    BOOST_TEST((s.next == step::start));
+    BOOST_TEST(!s.reset);
+    BOOST_TEST(s.replay.empty());
+    BOOST_TEST(s.live_from == 5009u); // not a reset: the tailer brings 5009 soon
+}
+
+BOOST_AUTO_TEST_CASE(an_id_beyond_the_logs_top_is_checked_once_then_lost)
+{
+    hub h(options(10));
+    feed_stream(h, 5000, 5);
+    h.set_log_position(ssehub::log_position{true, 4000, 5004});
+    BOOST_TEST((h.subscribe(std::string_view("9999"), topic_filter{}).next == step::check_top));
+    h.note_log_top(5006);
+    auto const s = h.subscribe(std::string_view("9999"), topic_filter{}, true);
+    BOOST_TEST(s.reset); // the log's top as just read is below it: unknown, never a hang
+    auto const w = h.subscribe(std::string_view("5006"), topic_filter{}, true);
+    BOOST_TEST(!w.reset);
+    BOOST_TEST(w.live_from == 5007u);
+}
+
+BOOST_AUTO_TEST_CASE(without_an_external_log_an_id_outside_the_ring_is_a_reset_as_before)
+{
+    hub h(options(10));
+    ssehub::memory_event_log log(h);
+    for (int i = 0; i < 20; ++i)
+        publish(log, draft("t", "x"));
+    BOOST_TEST(h.subscribe(std::string_view("2"), topic_filter{}).reset);
+    BOOST_TEST(h.subscribe(std::string_view("500"), topic_filter{}).reset);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

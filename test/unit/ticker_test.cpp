@@ -117,6 +117,7 @@ BOOST_AUTO_TEST_CASE(make_stats_carries_every_field)
     s.published = 7;
     s.delivered = 11;
     s.slow_disconnects = 13;
+    s.instance = "hub-b";
     auto const d = ssehub::make_stats("stats", s, known);
     BOOST_TEST(d.topic == "stats");
     BOOST_TEST(d.event == "stats");
@@ -127,7 +128,17 @@ BOOST_AUTO_TEST_CASE(make_stats_carries_every_field)
     BOOST_TEST(int_field(o, "delivered") == 11);
     BOOST_TEST(int_field(o, "slowDisconnects") == 13);
     BOOST_TEST(string_field(o, "time") == "2026-11-21T20:44:00.123Z");
-    BOOST_TEST(o.size() == 6u);
+    BOOST_TEST(string_field(o, "instance") == "hub-b"); // each instance's figures on the page
+    BOOST_TEST(o.size() == 7u);
+}
+
+BOOST_AUTO_TEST_CASE(make_tick_names_its_instance_only_when_given_one)
+{
+    // In a cluster every instance ticks: the instance tells the ticks apart.
+    auto const o = payload_object(ssehub::make_tick("ticker", 3, known, "hub-a"));
+    BOOST_TEST(string_field(o, "instance") == "hub-a");
+    BOOST_TEST(o.size() == 3u);
+    BOOST_TEST(!payload_object(ssehub::make_tick("ticker", 3, known)).contains("instance"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,9 +1,11 @@
 #include "ssehub/delivery/hub_shard.hpp"
 
 #include "ssehub/delivery/subscriber.hpp"
+#include "ssehub/hub/event_log.hpp"
 #include "ssehub/sse/sse_encoder.hpp"
 
 #include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <limits>
@@ -12,10 +14,20 @@
 
 namespace ssehub {
 
-hub_shard::hub_shard(net::io_context& ctx, hub& h, delivery_options options)
+struct hub_shard::pending_stream {
+    tcp::socket socket;
+    topic_filter topics;
+    std::optional<std::string> last_event_id;
+    std::string preamble;
+    connection_slot slot;
+    std::chrono::steady_clock::time_point expires;
+};
+
+hub_shard::hub_shard(net::io_context& ctx, hub& h, delivery_options options, event_log* history)
     : ctx_(ctx)
     , hub_(h)
     , options_(std::move(options))
+    , history_(history)
     , context_(options_, counters_, h.next_id(), [this](subscriber& s) { remove(s); })
     , drain_timer_(ctx)
     , sweep_timer_(ctx)
@@ -64,14 +76,64 @@ bool hub_shard::subscribe(tcp::socket socket, topic_filter topics, std::optional
         socket.close(ec);
         return false;
     }
-    auto start = hub_.subscribe(last_event_id, topics);
-    if (start.replay.empty() && start.live_from > 0)
+    auto p = std::make_shared<pending_stream>(pending_stream{std::move(socket), std::move(topics),
+        last_event_id ? std::optional<std::string>(*last_event_id) : std::nullopt, std::move(preamble), std::move(slot), expires});
+    auto start = hub_.subscribe(p->last_event_id, p->topics);
+    if (start.next == subscription_start::step::read_log || start.next == subscription_start::step::check_top)
+        ask_log(std::move(p), start);
+    else
+        start_stream(std::move(p), std::move(start));
+    return true;
+}
+
+void hub_shard::ask_log(std::shared_ptr<pending_stream> p, subscription_start const& start)
+{
+    bool const check_top = start.next == subscription_start::step::check_top;
+    history_request req{start.requested + 1, check_top ? 0 : start.history_to, p->topics};
+    auto done = [this, p, requested = start.requested, to = start.history_to, check_top](history_result r) mutable {
+        // The log's thread: everything else happens on the shard's own.
+        net::post(ctx_, [this, p = std::move(p), r = std::move(r), requested, to, check_top]() mutable {
+            if (stopping_) {
+                boost::system::error_code ec;
+                p->socket.close(ec);
+                return;
+            }
+            if (check_top) {
+                if (r.ok)
+                    hub_.note_log_top(r.top);
+                // Asked again with the top as read: now "wait", the ring, or lost.
+                start_stream(p, hub_.subscribe(p->last_event_id, p->topics, true));
+                return;
+            }
+            if (r.ok) {
+                start_stream(p, hub_.subscribe_after_history(requested, to, std::move(r.frames), p->topics));
+            } else {
+                spdlog::debug("replay after Last-Event-ID {} from the event log: {}", requested, r.why);
+                start_stream(p, hub_.history_lost(requested));
+            }
+        });
+    };
+    if (!history_) {
+        done(history_result{false, {}, 0, "no event log to read history from"});
+        return;
+    }
+    history_->read_history(std::move(req), std::move(done));
+}
+
+void hub_shard::start_stream(std::shared_ptr<pending_stream> p, subscription_start start)
+{
+    if (start.next == subscription_start::step::read_log || start.next == subscription_start::step::check_top)
+        start = hub_.history_lost(start.requested); // asked again after a top check: never a loop
+    bool const not_ready = start.next == subscription_start::step::not_ready;
+    if (not_ready)
+        start.live_from = context_.window.next();
+    else if (start.replay.empty() && start.live_from > 0)
         // The stream's position from its first bytes: a client cut before its first event
         // then still reconnects with a Last-Event-ID, to a replay or a history-lost event,
         // never to a fresh stream that silently skips what came in between.
-        preamble += sse::encode_position(start.live_from - 1);
-    auto s = std::make_shared<subscriber>(std::move(socket), context_, std::move(topics), std::move(start),
-                                          std::move(preamble), std::move(slot), expires);
+        p->preamble += sse::encode_position(start.live_from - 1);
+    auto s = std::make_shared<subscriber>(std::move(p->socket), context_, std::move(p->topics), std::move(start),
+                                          std::move(p->preamble), std::move(p->slot), p->expires);
     s->slot = subscribers_.size();
     subscribers_.push_back(s);
     if (pass_active_) // not visited by this pass: its cursor must still hold the window
@@ -79,7 +141,8 @@ bool hub_shard::subscribe(tcp::socket socket, topic_filter topics, std::optional
     counters_.subscribers.fetch_add(1, std::memory_order_relaxed);
     hub_counters::add(counters_.subscribers_total);
     s->start();
-    return true;
+    if (not_ready) // the event log has not been read yet: come back in a moment
+        s->finish(sse::encode_comment("event log not ready") + sse::encode_retry(static_cast<std::uint64_t>(options_.retry.count())));
 }
 
 void hub_shard::remove(subscriber& s)

@@ -22,12 +22,15 @@
 namespace ssehub {
 
 class subscriber;
+class event_log;
 
 // Thread-safety: wake() and stop() may be called from any thread; everything else runs on the
 // shard's own io_context thread, which owns all of the shard's state (no lock).
 class hub_shard {
 public:
-    hub_shard(net::io_context& ctx, hub& h, delivery_options options);
+    // `history`: the event log that holds what is older than the ring (nullptr: none; the
+    // memory log never needs it). It must outlive the shard's pending history reads.
+    hub_shard(net::io_context& ctx, hub& h, delivery_options options, event_log* history = nullptr);
     ~hub_shard();
 
     // Coalesced: many publishes before the shard runs cost one post.
@@ -54,6 +57,10 @@ public:
     frame_window const& window() const { return context_.window; } // shard thread
 
 private:
+    struct pending_stream; // a subscription waiting for the event log (history or its top)
+
+    void start_stream(std::shared_ptr<pending_stream> p, subscription_start start);
+    void ask_log(std::shared_ptr<pending_stream> p, subscription_start const& start);
     void schedule_drain();
     void drain();          // starts a fan-out pass
     void continue_pass();  // one turn of the pass in progress
@@ -66,6 +73,7 @@ private:
     net::io_context& ctx_;
     hub& hub_;
     delivery_options options_;
+    event_log* history_;
     std::atomic<bool> wake_pending_{false};
     alignas(64) hub_counters counters_; // this shard's share of delivery counters
     stream_context context_;            // what its subscribers see of it

@@ -10,7 +10,7 @@
 namespace ssehub {
 
 // `invalid`: a request that could not be parsed (it has no path). Values index the table.
-enum class route_id : std::uint8_t { static_file, events, publish, healthz, metrics, invalid };
+enum class route_id : std::uint8_t { static_file, events, publish, healthz, readyz, metrics, invalid };
 
 struct route_entry {
     route_id id;
@@ -18,11 +18,12 @@ struct route_entry {
     std::string_view label; // in metrics and logs
 };
 
-inline constexpr std::array<route_entry, 6> route_table{{
+inline constexpr std::array<route_entry, 7> route_table{{
     {route_id::static_file, "", "static"},
     {route_id::events, "/events", "events"},
     {route_id::publish, "/publish", "publish"},
     {route_id::healthz, "/healthz", "healthz"},
+    {route_id::readyz, "/readyz", "readyz"},
     {route_id::metrics, "/metrics", "metrics"},
     {route_id::invalid, "", "invalid"},
 }};

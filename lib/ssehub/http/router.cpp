@@ -41,6 +41,8 @@ route_result router::dispatch(request const& req)
         if (!is_get_or_head(req))
             return method_not_allowed(req, "GET, HEAD");
         return json_response(req, http::status::ok, R"({"status":"ok"})");
+    case route_id::readyz:
+        return readiness(req);
     case route_id::metrics:
         return metrics(req);
     case route_id::static_file:
@@ -60,6 +62,21 @@ response router::metrics(request const& req)
     res.keep_alive(req.keep_alive());
     res.body() = ctx_.metrics_text ? ctx_.metrics_text() : std::string{};
     res.prepare_payload();
+    return res;
+}
+
+response router::readiness(request const& req) const
+{
+    if (!is_get_or_head(req))
+        return method_not_allowed(req, "GET, HEAD");
+    auto const why = ctx_.unready_reason ? ctx_.unready_reason() : std::string{};
+    if (!why.empty()) {
+        auto res = error_response(req, http::status::service_unavailable, why);
+        res.set(http::field::cache_control, "no-store");
+        return res;
+    }
+    auto res = json_response(req, http::status::ok, R"({"status":"ready"})");
+    res.set(http::field::cache_control, "no-store");
     return res;
 }
 
@@ -160,11 +177,13 @@ response router::refused_publish(request const& req, publish_refusal const& refu
 {
     if (refused.why == publish_refusal::cause::too_large)
         return error_response(req, http::status::payload_too_large, refused.message);
-    // Shutting down: nothing was published. The publisher retries against the next
-    // instance (or this one restarted) instead of taking a dropped connection for a maybe.
+    // Shutting down or the event log unreachable: nothing was published. The publisher retries
+    // (against the next instance, or this one later) instead of taking a dropped connection
+    // for a maybe. Only shutdown closes the connection.
     auto res = error_response(req, http::status::service_unavailable, refused.message);
     res.set(http::field::retry_after, std::to_string(std::max<std::int64_t>(1, std::chrono::duration_cast<std::chrono::seconds>(ctx_.options.retry).count())));
-    res.keep_alive(false);
+    if (refused.why == publish_refusal::cause::closed)
+        res.keep_alive(false);
     return res;
 }
 

@@ -60,6 +60,9 @@ struct router_context {
     http_options const& options;
     static_files& files;
     std::function<std::string()> metrics_text; // Prometheus exposition of /metrics
+    // GET /readyz: empty when the event log can take publishes, else why not (empty function:
+    // always ready).
+    std::function<std::string()> unready_reason = {};
 };
 
 // Thread-safe when its context is (static_files is).
@@ -70,7 +73,7 @@ public:
     route_result route(request const& req);
 
     // The answer to a publish_route once the event log has spoken: accepted (202 with the ids)
-    // or refused (413, or 503 with Retry-After during shutdown).
+    // or refused (413, or 503 with Retry-After during shutdown or while the log is unreachable).
     std::variant<response, accepted_publish> answer_publish(request const& req, publish_result const& result) const;
 
     // The fast path for the page and its files: the same answer as route() gives for them,
@@ -84,6 +87,7 @@ private:
     route_result dispatch(request const& req);
     response serve_static(request const& req, std::string_view path);
     response metrics(request const& req);
+    response readiness(request const& req) const;
     route_result open_stream(request const& req, std::string_view query);
     route_result publish(request const& req);
     std::variant<response, publish_route> publish_unwrapped(request const& req);

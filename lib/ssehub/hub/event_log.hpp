@@ -6,8 +6,11 @@
 #pragma once
 
 #include "ssehub/hub/event_draft.hpp"
+#include "ssehub/hub/frame.hpp"
+#include "ssehub/hub/topic_filter.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -17,9 +20,11 @@
 namespace ssehub {
 
 // Why an append was refused: the batch cannot fit the ring (accepting it would drop its own
-// first events before any subscriber could take or replay them), or the log is closed.
+// first events before any subscriber could take or replay them), the log is closed, or an
+// external log is unreachable or did not answer in time.
 struct publish_refusal {
-    enum class cause { too_large, closed }; // closed: shutdown began (event_log::close)
+    // closed: shutdown began (event_log::close); unavailable: try again later (503).
+    enum class cause { too_large, closed, unavailable };
     cause why = cause::too_large;
     std::string message;
 };
@@ -37,7 +42,22 @@ protected:
     ~append_handler() = default;
 };
 
-// Thread-safe: append() and close() may be called from any thread.
+// A read of the history behind the ring, from an external log: the frames of `topics` with ids
+// in [from, to), which must all still be there (contiguous), or only the log's top (to == 0).
+struct history_request {
+    std::uint64_t from = 0;
+    std::uint64_t to = 0;
+    topic_filter topics;
+};
+
+struct history_result {
+    bool ok = false;               // false: the range is not (all) there, or the log failed
+    std::vector<frame_ptr> frames; // the range's frames of the requested topics, in id order
+    std::uint64_t top = 0;         // the log's highest id when read
+    std::string why;               // when !ok
+};
+
+// Thread-safe: every member may be called from any thread.
 class event_log {
 public:
     virtual ~event_log() = default;
@@ -51,6 +71,17 @@ public:
     // Shutdown: every later append is refused (cause closed). An append whose ids were
     // reported before stays held, so a shard that pulls after this call has it.
     virtual void close() = 0;
+
+    // Empty when appends can succeed now; else why not (GET /readyz answers 503 with it).
+    virtual std::string unready_reason() const = 0;
+
+    // Reads history behind the ring (see history_request) and calls done exactly once, on a
+    // thread of the log's own. The memory log has none: the ring is all its history.
+    virtual void read_history(history_request request, std::function<void(history_result)> done)
+    {
+        (void)request;
+        done(history_result{false, {}, 0, "this event log keeps no history beyond the ring"});
+    }
 };
 
 // An append_handler calling f(publish_result) (for the server's own events and tests).

@@ -27,4 +27,17 @@ void event_ring::push(frame_ptr f)
     }
 }
 
+void event_ring::restart_at(std::uint64_t id, bool lose_all)
+{
+    if (id < next_id_)
+        throw std::logic_error("event_ring: ids must not go back");
+    for (auto const& f : frames_)
+        evictions_.record(f->topic, f->id);
+    frames_.clear();
+    bytes_ = 0;
+    next_id_ = id;
+    if (lose_all)
+        evictions_.lose_all_below(id);
+}
+
 } // namespace ssehub

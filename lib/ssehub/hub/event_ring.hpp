@@ -21,6 +21,12 @@ public:
     // noted in evictions().
     void push(frame_ptr f);
 
+    // Drops every frame (noted in evictions()) and goes on at `id` (>= next_id()): the first
+    // frame an external log feeds, or the first after a gap or a new epoch in it. With
+    // lose_all, every reader below `id` counts as having lost something, whatever its topics
+    // (the log's history below is gone or not contiguous).
+    void restart_at(std::uint64_t id, bool lose_all);
+
     std::uint64_t first_id() const { return next_id_ - frames_.size(); }
     std::uint64_t next_id() const { return next_id_; }
     std::size_t size() const { return frames_.size(); }

@@ -14,6 +14,12 @@ void eviction_record::record(std::string_view topic, std::uint64_t id)
         lost_end_.emplace(std::string(topic), end);
 }
 
+void eviction_record::lose_all_below(std::uint64_t end)
+{
+    folded_end_ = std::max(folded_end_, end);
+    any_end_ = std::max(any_end_, end);
+}
+
 bool eviction_record::lost_any(topic_filter const& topics, std::uint64_t from) const
 {
     if (folded_end_ > from)

@@ -25,6 +25,9 @@ public:
     // The frame `id` of `topic` was dropped. Ids arrive in ascending order.
     void record(std::string_view topic, std::uint64_t id);
 
+    // Every reader below `end`, whatever its topics, lost something (an external log's gap).
+    void lose_all_below(std::uint64_t end);
+
     // True when a dropped frame with id >= from was one a reader of `topics` needed (any frame,
     // when it reads every topic).
     bool lost_any(topic_filter const& topics, std::uint64_t from) const;

@@ -6,6 +6,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include <algorithm>
 #include <cstdint>
 
 namespace ssehub {
@@ -22,7 +23,7 @@ void hub::add_waker(std::function<void()> waker)
     wakers_.push_back(std::move(waker));
 }
 
-subscription_start hub::subscribe(std::optional<std::string_view> last_event_id, topic_filter const& topics)
+subscription_start hub::subscribe(std::optional<std::string_view> last_event_id, topic_filter const& topics, bool top_checked)
 {
     subscription_start start;
     std::optional<std::uint64_t> requested;
@@ -30,12 +31,26 @@ subscription_start hub::subscribe(std::optional<std::string_view> last_event_id,
         requested = sse::parse_last_event_id(*last_event_id);
 
     std::lock_guard lock(mutex_);
+    if (log_ && !log_->warmed) {
+        start.next = subscription_start::step::not_ready;
+        return start;
+    }
     start.live_from = ring_.next_id();
     if (!last_event_id)
         return start;
-    // Replayable when the client's id is in this run and the ring still holds the frame after
-    // it: [first_id - 1, next_id - 1]. Anything else would be a wrong replay.
-    if (requested && *requested + 1 >= ring_.first_id() && *requested < ring_.next_id()) {
+    replay_position pos{ring_.first_id(), ring_.next_id()};
+    if (log_) {
+        pos.external_log = true;
+        pos.log_floor = log_->floor;
+        pos.log_top = log_->top;
+    }
+    auto source = decide_replay(requested, pos);
+    if (source == replay_source::check_top && top_checked)
+        source = replay_source::lost; // beyond the log's top as just read: unknown
+    switch (source) {
+    case replay_source::ring:
+        // Replayable: the client's id is in this run and the ring still holds the frame after
+        // it, [first_id - 1, next_id - 1]. Anything else would be a wrong replay.
         ring_.for_each_from(*requested + 1, [&](frame_ptr const& f) {
             if (topics.matches(f->topic))
                 start.replay.push_back(f);
@@ -45,11 +60,73 @@ subscription_start hub::subscribe(std::optional<std::string_view> last_event_id,
             hub_counters::add(counters_.replayed_frames, start.replay.size());
         }
         return start;
+    case replay_source::wait:
+        // The log has it, this instance's reader is not there yet: live from the next one.
+        start.live_from = *requested + 1;
+        return start;
+    case replay_source::log:
+        start.next = subscription_start::step::read_log;
+        start.requested = *requested;
+        start.history_to = ring_.first_id();
+        return start;
+    case replay_source::check_top:
+        start.next = subscription_start::step::check_top;
+        start.requested = *requested;
+        return start;
+    case replay_source::lost:
+        break;
     }
+    return reset_start(requested);
+}
+
+subscription_start hub::subscribe_after_history(std::uint64_t requested, std::uint64_t history_to,
+                                                std::vector<frame_ptr> history, topic_filter const& topics)
+{
+    std::lock_guard lock(mutex_);
+    // The ring moved past history_to while the log was read: the seam would have a hole.
+    if (ring_.first_id() > history_to)
+        return reset_start(requested);
+    subscription_start start;
+    start.replay = std::move(history);
+    ring_.for_each_from(history_to, [&](frame_ptr const& f) {
+        if (topics.matches(f->topic))
+            start.replay.push_back(f);
+    });
+    start.live_from = ring_.next_id();
+    if (!start.replay.empty()) {
+        hub_counters::add(counters_.replays);
+        hub_counters::add(counters_.replayed_frames, start.replay.size());
+    }
+    return start;
+}
+
+subscription_start hub::history_lost(std::uint64_t requested)
+{
+    std::lock_guard lock(mutex_);
+    return reset_start(requested);
+}
+
+subscription_start hub::reset_start(std::optional<std::uint64_t> requested)
+{
+    subscription_start start;
+    start.live_from = ring_.next_id();
     start.reset = true;
     start.replay.push_back(make_reset_frame(requested));
     hub_counters::add(counters_.resets);
     return start;
+}
+
+void hub::set_log_position(log_position p)
+{
+    std::lock_guard lock(mutex_);
+    log_ = p;
+}
+
+void hub::note_log_top(std::uint64_t top)
+{
+    std::lock_guard lock(mutex_);
+    if (log_)
+        log_->top = std::max(log_->top, top);
 }
 
 frame_ptr hub::make_reset_frame(std::optional<std::uint64_t> requested) const

@@ -6,6 +6,7 @@
 #include "ssehub/hub/event_ring.hpp"
 #include "ssehub/hub/hub_counters.hpp"
 #include "ssehub/hub/publish_throttle.hpp"
+#include "ssehub/hub/replay_decision.hpp"
 #include "ssehub/hub/topic_filter.hpp"
 
 #include <functional>
@@ -30,6 +31,20 @@ struct subscription_start {
     std::vector<frame_ptr> replay; // missed frames of its topics in id order, or one reset frame
     std::uint64_t live_from = 0;   // id of the first frame the subscriber takes from its shard
     bool reset = false;            // history was lost: replay holds the control event
+    // What the subscriber does next: start now (ring, wait, lost: replay and live_from are
+    // set), read [requested + 1, history_to) from the event log first (log), ask the log's top
+    // (check_top), or come back later (not_ready: an external log not read yet).
+    enum class step { start, read_log, check_top, not_ready };
+    step next = step::start;
+    std::uint64_t requested = 0;   // the parsed Last-Event-ID (read_log, check_top)
+    std::uint64_t history_to = 0;  // read_log: the ring held ids from here on
+};
+
+// What an external event log tells the hub of the history behind the ring (replay_decision).
+struct log_position {
+    bool warmed = false;        // the ring has been filled from the log: subscribers may start
+    std::uint64_t floor = 0;    // ids below are gone from the log (the epoch's first id)
+    std::uint64_t top = 0;      // the log's highest id known
 };
 
 // Event name of the control event a subscriber gets when its Last-Event-ID cannot be replayed.
@@ -54,7 +69,23 @@ public:
     void add_waker(std::function<void()> waker);
 
     // last_event_id: the raw header or query value, nullopt when the client sent none.
-    subscription_start subscribe(std::optional<std::string_view> last_event_id, topic_filter const& topics);
+    // top_checked: the log's top was just read (set_log_position): beyond it is lost.
+    subscription_start subscribe(std::optional<std::string_view> last_event_id, topic_filter const& topics,
+                                 bool top_checked = false);
+
+    // After a read_log step: `history` (the log's frames of the topics, ids requested + 1 ..
+    // history_to - 1) then the ring's from history_to on, and live after them, with no gap and
+    // no duplicate; the reset frame instead when the ring no longer holds history_to.
+    subscription_start subscribe_after_history(std::uint64_t requested, std::uint64_t history_to,
+                                               std::vector<frame_ptr> history, topic_filter const& topics);
+
+    // The history-lost start for a subscriber whose Last-Event-ID cannot be replayed.
+    subscription_start history_lost(std::uint64_t requested);
+
+    // An external log's position (from its reader thread). Once set, replay decisions consult
+    // the log (replay_decision.hpp); the memory log never sets it.
+    void set_log_position(log_position p);
+    void note_log_top(std::uint64_t top); // raises the known top
 
     // Appends every frame with id >= from to out and returns the id of the first one appended
     // (or next_id() when none): greater than `from` when the ring already dropped frames. Then
@@ -71,10 +102,12 @@ public:
 
 private:
     frame_ptr make_reset_frame(std::optional<std::uint64_t> requested) const; // under lock
+    subscription_start reset_start(std::optional<std::uint64_t> requested);   // under lock
 
     hub_options options_;
     mutable std::mutex mutex_;
     event_ring ring_;
+    std::optional<log_position> log_; // external log only
     std::vector<std::function<void()>> wakers_;
     hub_counters counters_;
     publish_throttle throttle_;

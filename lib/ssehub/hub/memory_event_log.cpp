@@ -47,7 +47,13 @@ void memory_event_log::append(std::vector<event_draft> drafts, std::shared_ptr<a
 
 void memory_event_log::close()
 {
+    closing_.store(true, std::memory_order_relaxed);
     hub_.feed([this](event_ring&) { return closed_ = true; });
+}
+
+std::string memory_event_log::unready_reason() const
+{
+    return closing_.load(std::memory_order_relaxed) ? "server shutting down" : std::string{};
 }
 
 publish_result memory_event_log::append_now(std::vector<event_draft> const& drafts)

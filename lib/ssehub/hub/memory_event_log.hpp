@@ -5,6 +5,8 @@
 #include "ssehub/hub/event_log.hpp"
 #include "ssehub/hub/hub.hpp"
 
+#include <atomic>
+
 namespace ssehub {
 
 // Thread-safe (the hub's mutex covers its state, through hub::feed).
@@ -15,12 +17,14 @@ public:
     // Refuses a batch over ring_events, or whose frames exceed ring_bytes, before it takes an id.
     void append(std::vector<event_draft> drafts, std::shared_ptr<append_handler> done) override;
     void close() override;
+    std::string unready_reason() const override; // ready until closed
 
 private:
     publish_result append_now(std::vector<event_draft> const& drafts);
 
     hub& hub_;
     bool closed_ = false; // under the hub's mutex (set and read inside hub::feed)
+    std::atomic<bool> closing_{false}; // the same, for readiness checks outside the lock
 };
 
 } // namespace ssehub

@@ -1,5 +1,6 @@
 #include "ssehub/server/config.hpp"
 
+#include "ssehub/backplane/redis_url.hpp"
 #include "ssehub/hub/topic_filter.hpp"
 
 #include <boost/json/parse.hpp>
@@ -48,6 +49,12 @@ constexpr std::array keys{
     config_key{"ticker_topic", "topic of the built-in tick events", &config::ticker_topic},
     config_key{"stats_interval_ms", "server stats event period (0: off)", &config::stats_interval_ms, 0, kMaxMs},
     config_key{"stats_topic", "topic of the server stats events", &config::stats_topic},
+    config_key{"backplane", "memory (one process) or redis (several instances share one ordered stream on Redis)", &config::backplane},
+    config_key{"redis_url", "Redis of the redis backplane: redis://[user:password@]host:port[/db] or unix:///path", &config::redis_url},
+    config_key{"redis_key", "prefix of the backplane's Redis keys (several hubs can share one Redis)", &config::redis_key},
+    config_key{"redis_history_events", "events Redis keeps for replay (XADD MAXLEN ~)", &config::redis_history_events, 1, 1'000'000'000},
+    config_key{"redis_timeout_ms", "longest wait for Redis: a publish not acknowledged by then gets 503", &config::redis_timeout_ms, 10, kMaxMs},
+    config_key{"instance_name", "this instance's name in the stats events (empty: the hostname)", &config::instance_name},
     config_key{"log_level", "trace, debug, info, warn, error or off", &config::log_level},
     config_key{"log_format", "text (time level message) or json (one object per line)", &config::log_format},
 };
@@ -179,6 +186,15 @@ void validate(config const& cfg)
         throw config_error("log_level: '" + cfg.log_level + "' is not one of trace, debug, info, warn, error, off");
     if (cfg.log_format != "text" && cfg.log_format != "json")
         throw config_error("log_format: '" + cfg.log_format + "' is not one of text, json");
+    if (cfg.backplane != "memory" && cfg.backplane != "redis")
+        throw config_error("backplane: '" + cfg.backplane + "' is not one of memory, redis");
+    // Checked in memory mode too: a typo shows up before the day it is switched on. The
+    // message never repeats the URL, which may hold a password.
+    if (auto const url = parse_redis_url(cfg.redis_url); std::holds_alternative<std::string>(url))
+        throw config_error("redis_url: " + std::get<std::string>(url));
+    if (cfg.redis_key.empty() || cfg.redis_key.size() > 128
+        || std::any_of(cfg.redis_key.begin(), cfg.redis_key.end(), [](unsigned char c) { return c <= ' ' || c >= 127; }))
+        throw config_error("redis_key: '" + cfg.redis_key.substr(0, 128) + "' must be 1-128 printable characters without spaces");
     if (cfg.bind.empty())
         throw config_error("bind: must not be empty");
     for (auto const& [name, topic] : {std::pair{"default_topic", &cfg.default_topic},

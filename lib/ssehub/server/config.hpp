@@ -45,6 +45,12 @@ struct config {
     std::string ticker_topic = "ticker";
     std::int64_t stats_interval_ms = 1000; // 0: no stats events
     std::string stats_topic = "stats";
+    std::string backplane = "memory"; // or "redis": several instances share one stream
+    std::string redis_url = "redis://127.0.0.1:6379";
+    std::string redis_key = "ssehub"; // key prefix: P:stream, P:last-id, P:epoch
+    std::int64_t redis_history_events = 100000; // XADD MAXLEN ~
+    std::int64_t redis_timeout_ms = 2000;
+    std::string instance_name; // empty: the hostname
     std::string log_level = "info";
     std::string log_format = "text"; // or "json": one object per line
 };

@@ -25,6 +25,18 @@ delivery_options delivery_options_of(config const& cfg)
     return o;
 }
 
+backplane_options backplane_options_of(config const& cfg)
+{
+    backplane_options o;
+    o.url = std::get<redis_url>(parse_redis_url(cfg.redis_url));
+    o.key_prefix = cfg.redis_key;
+    o.history_events = static_cast<std::uint64_t>(cfg.redis_history_events);
+    o.timeout = std::chrono::milliseconds(cfg.redis_timeout_ms);
+    o.ring_events = static_cast<std::size_t>(cfg.ring_events);
+    o.ring_bytes = static_cast<std::size_t>(cfg.ring_bytes);
+    return o;
+}
+
 http_options http_options_of(config const& cfg)
 {
     http_options o;

@@ -1,5 +1,6 @@
 #include "ssehub/server/server.hpp"
 
+#include "ssehub/backplane/redis_event_log.hpp"
 #include "ssehub/http/bearer_auth.hpp"
 #include "ssehub/delivery/connection_limit.hpp"
 #include "ssehub/http/listener.hpp"
@@ -19,6 +20,8 @@
 #include <boost/asio/signal_set.hpp>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -32,6 +35,14 @@ std::uint64_t first_event_id()
     // unless the previous run published more than one event per microsecond on average.
     auto const now = std::chrono::system_clock::now().time_since_epoch();
     return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(now).count());
+}
+
+std::string host_name()
+{
+    char buf[256] = {};
+    if (gethostname(buf, sizeof buf - 1) != 0 || buf[0] == '\0')
+        return "ssehub";
+    return buf;
 }
 
 std::size_t thread_count(config const& cfg)
@@ -57,7 +68,8 @@ struct server::impl {
     connection_limit streams; // max_streams: event streams only
     request_counters requests;
     hub events;
-    memory_event_log log; // the one way events get ids and reach the ring
+    memory_event_log memory_log; // backplane memory: ids from the ring itself
+    event_log* log = nullptr;    // the one way events get ids and reach the ring
     std::vector<std::unique_ptr<task_group>> groups; // one per io thread: what shutdown stops
     std::vector<std::unique_ptr<net::io_context>> contexts;
     std::vector<work_guard> guards;
@@ -68,6 +80,10 @@ struct server::impl {
     std::unique_ptr<periodic_task> ticker;
     std::unique_ptr<periodic_task> stats;
     std::uint64_t tick_n = 0;
+    bool own_events_skipped = false; // logged once per outage of the event log
+    // Redis mode: after the shards and contexts in declaration order, so destroyed before
+    // them (its threads post to the io threads until they are joined).
+    std::unique_ptr<redis_event_log> redis_log;
 
     std::mutex mutex;
     std::condition_variable cv;
@@ -80,23 +96,35 @@ struct server::impl {
         , http(http_options_of(cfg))
         , limit(static_cast<std::size_t>(cfg.max_connections))
         , streams(static_cast<std::size_t>(cfg.max_streams))
-        , events(hub_options_of(cfg, first_event_id()))
-        , log(events)
+        // With Redis the ids come from the stream: the ring starts over at the first one read.
+        , events(hub_options_of(cfg, cfg.backplane == "redis" ? 1 : first_event_id()))
+        , memory_log(events)
+        , log(&memory_log)
         , contexts(make_contexts(cfg))
         , files(cfg.static_root)
-        , routes(router_context{http, files, [this] { return metrics(); }})
+        , routes(router_context{http, files, [this] { return metrics(); }, [this] { return log->unready_reason(); }})
         , acceptor(*contexts[0])
     {
+        if (cfg.instance_name.empty())
+            cfg.instance_name = host_name();
+        if (cfg.backplane == "redis") {
+            redis_log = std::make_unique<redis_event_log>(events, backplane_options_of(cfg));
+            log = redis_log.get();
+            spdlog::info("backplane redis: {} key prefix {}, instance {}", backplane_options_of(cfg).url.redacted(),
+                         cfg.redis_key, cfg.instance_name);
+        }
         auto const delivery = delivery_options_of(cfg);
         for (auto& ctx : contexts) {
             guards.emplace_back(ctx->get_executor());
-            shards.push_back(std::make_unique<hub_shard>(*ctx, events, delivery));
+            shards.push_back(std::make_unique<hub_shard>(*ctx, events, delivery, log));
             groups.push_back(std::make_unique<task_group>(*ctx));
             // The shard is callback-driven: the group's signal starts its graceful end of the
             // streams (the events pulled by then, then a retry: hint).
             groups.back()->slot().assign([shard = shards.back().get()](net::cancellation_type) { shard->stop(); });
         }
         listen();
+        if (redis_log)
+            redis_log->start();
     }
 
     static std::vector<std::unique_ptr<net::io_context>> make_contexts(config& cfg)
@@ -134,7 +162,10 @@ struct server::impl {
         auto const up = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         return render_metrics({events.counters(), shard_counters, limit.open(), limit.max(), up, version, streams.open(),
                                streams.max()})
-            + requests.render();
+            + requests.render()
+            + (redis_log ? redis_log->metrics_text()
+                         : "# HELP ssehub_backplane_up 1 when the event log is reachable (memory: always).\n"
+                           "# TYPE ssehub_backplane_up gauge\nssehub_backplane_up 1\n");
     }
 
     stats_snapshot snapshot()
@@ -143,21 +174,31 @@ struct server::impl {
         for (auto const& s : shards)
             shard_counters.push_back(&s->counters());
         auto const t = sum_counters(events.counters(), shard_counters);
-        return {t.subscribers, limit.open(), t.published, t.delivered, t.slow};
+        return {t.subscribers, limit.open(), t.published, t.delivered, t.slow, cfg.instance_name};
     }
 
     session_env env_for(std::size_t i)
     {
-        return session_env{http, routes, *shards[i], requests, streams, log, events.throttle(), events.counters()};
+        return session_env{http, routes, *shards[i], requests, streams, *log, events.throttle(), events.counters()};
     }
 
     // The server's own small events (ticker, stats): nobody waits for them, and once shutdown
     // has begun they are refused like any publish.
     void publish_own(event_draft draft)
     {
+        // Redis down: skipped, not queued behind the outage (and logged once per outage).
+        if (redis_log) {
+            auto const why = redis_log->unready_reason();
+            if (!why.empty()) {
+                if (!std::exchange(own_events_skipped, true))
+                    spdlog::warn("ticker and stats events skipped until the event log is back: {}", why);
+                return;
+            }
+            own_events_skipped = false;
+        }
         std::vector<event_draft> drafts;
         drafts.push_back(std::move(draft));
-        log.append(std::move(drafts), on_appended([](publish_result const& result) {
+        log->append(std::move(drafts), on_appended([](publish_result const& result) {
             if (auto const* refused = std::get_if<publish_refusal>(&result); refused && refused->why == publish_refusal::cause::too_large)
                 spdlog::error("server event not published: {}", refused->message);
         }));
@@ -193,7 +234,8 @@ struct server::impl {
                          });
         if (cfg.ticker_interval_ms > 0) {
             ticker = std::make_unique<periodic_task>(*groups[0], std::chrono::milliseconds(cfg.ticker_interval_ms), [this] {
-                publish_own(make_tick(cfg.ticker_topic, ++tick_n, std::chrono::system_clock::now()));
+                publish_own(make_tick(cfg.ticker_topic, ++tick_n, std::chrono::system_clock::now(),
+                                      redis_log ? cfg.instance_name : std::string{}));
             });
             ticker->start();
         }
@@ -225,7 +267,7 @@ struct server::impl {
         spdlog::info("shutting down: closing the listener and {} open connections", limit.open());
         // First nothing more is published (POST /publish gets 503, the ticker and stats are
         // refused too); then each shard delivers everything acknowledged before its last words.
-        log.close();
+        log->close();
         // Then one signal on every thread: the accept loop closes the listener, idle sessions
         // close (busy ones answer first), the ticker and stats end, each shard ends its streams.
         for (auto& g : groups)
@@ -353,7 +395,7 @@ std::uint16_t server::port() const { return impl_->acceptor.local_endpoint().por
 config const& server::effective_config() const { return impl_->cfg; }
 bool server::token_was_generated() const { return impl_->token_generated; }
 hub& server::events() { return impl_->events; }
-event_log& server::log() { return impl_->log; }
+event_log& server::log() { return *impl_->log; }
 std::string server::metrics_text() const { return impl_->metrics(); }
 
 } // namespace ssehub

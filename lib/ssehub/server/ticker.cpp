@@ -20,9 +20,12 @@ std::string iso8601_utc(std::chrono::system_clock::time_point t)
     return std::string(buf, n);
 }
 
-event_draft make_tick(std::string const& topic, std::uint64_t n, std::chrono::system_clock::time_point now)
+event_draft make_tick(std::string const& topic, std::uint64_t n, std::chrono::system_clock::time_point now,
+                      std::string const& instance)
 {
     boost::json::object data{{"n", n}, {"time", iso8601_utc(now)}};
+    if (!instance.empty())
+        data["instance"] = instance;
     return event_draft{topic, "tick", boost::json::serialize(data)};
 }
 
@@ -35,6 +38,7 @@ event_draft make_stats(std::string const& topic, stats_snapshot const& s, std::c
         {"delivered", s.delivered},
         {"slowDisconnects", s.slow_disconnects},
         {"time", iso8601_utc(now)},
+        {"instance", s.instance},
     };
     return event_draft{topic, "stats", boost::json::serialize(data)};
 }
