@@ -116,8 +116,17 @@ export function maxId(acked) {
   return acked.reduce((m, a) => (big(a.id) > big(m) ? a.id : m), acked[0].id);
 }
 
-// Waits until each follower has received event `id` (bounded).
-export function waitForAll(followers, id, timeoutMs, what) {
-  return waitUntil(() => followers.every((f) => f.has(id)),
-    { timeoutMs, what: `${what}: every follower to receive ${id} (have ${followers.map((f) => f.events.at(-1)?.id).join(', ')})` });
+// What a follower has got so far, for a failure message.
+export function describe(f) {
+  return `${f.events.length} events up to ${f.events.at(-1)?.id}, history-lost ${JSON.stringify(f.lost.map((l) => l.id))}, `
+    + `${f.connects.length} connects (last from ${f.connects.at(-1)?.lastEventId} to ${f.connects.at(-1)?.base}), refused ${f.refused.length}`;
+}
+
+// Waits until each follower has received event `id` (bounded); on a timeout says what each has.
+export async function waitForAll(followers, id, timeoutMs, what) {
+  try {
+    await waitUntil(() => followers.every((f) => f.has(id)), { timeoutMs, what: `${what}: every follower to receive ${id}` });
+  } catch (e) {
+    throw new Error(`${e.message}\n${followers.map((f, i) => `  follower ${i}: ${describe(f)}`).join('\n')}`);
+  }
 }
