@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(build-essential cmake ninja-build pkg-config curl
           libboost1.81-dev libboost-json1.81-dev libboost-test1.81-dev
-          libspdlog-dev libcli11-dev libssl-dev)
+          libspdlog-dev libcli11-dev libssl-dev libhiredis-dev)
 if [[ "${1:-}" == "--test" ]]; then
   # nginx: proxy tests; chromium + node: browser and client tests; clang: fuzzers;
   # podman & co: the container build test; wrk: load-generator comparisons and e2e.wrk;
