@@ -36,6 +36,24 @@ function fig(label, what, name, kind, target, scn,    a, b, l) {
 }
 END {
   lg = dir "/loadgen.csv"
+  others = 0 # runs of the other scenarios (BENCH_ONLY=cluster has none)
+  for (k in seen) { split(k, key, SUBSEP); if (key[1] != "cluster") others = 1 }
+  if (others) main_table()
+  if (seen["cluster", "ssehub"] || seen["cluster", "ssehub-redis"]) {
+    # Issue 15.11: two instances sharing one Redis (its CPU counted) against one in memory mode.
+    if (others) print ""
+    print "| cluster | figure | memory (1 instance) | redis (2 instances + Redis) | redis/memory | target |"
+    print "|---|---|---:|---:|---:|---|"
+    cl("deliveries per CPU-s (Redis counted)", "deliveries_per_cpu_s", "", ">= 0.75")
+    cl("deliveries/s (offered 1M/s)", "deliveries_per_s", "", "")
+    cl("latency p50 (ms)", "p50_us", "ms", "at most +2 ms")
+    cl("latency p99 (ms)", "p99_us", "ms", "")
+    cl("publish round trip p50 (ms)", "publish_rtt_p50_us", "ms", "")
+    cl("publish round trip p99 (ms)", "publish_rtt_p99_us", "ms", "")
+    cl("events missed", "missed", "", "0")
+  }
+}
+function main_table(    n, per, base) {
   print "| scenario | figure | ssehub | nchan | ssehub/nchan | limit | ssehub/limit | target |"
   print "|---|---|---:|---:|---:|---:|---:|---|"
   fig("a", "latency p50 (ms)", "p50_us", "ms", "")
@@ -73,24 +91,12 @@ END {
     printf "Extrapolated to 100 000 idle subscribers: %.0f MiB (%.0f MiB base + 100 000 x %.0f B).\n", \
       (base + 1e5 * per) / 1048576, base / 1048576, per
   }
-  if (seen["cluster", "ssehub"] || seen["cluster", "ssehub-redis"]) {
-    # Issue 15.11: two instances sharing one Redis (its CPU counted) against one in memory mode.
-    print "\n| cluster | figure | memory (1 instance) | redis (2 instances + Redis) | redis/memory | target |"
-    print "|---|---|---:|---:|---:|---|"
-    cl("deliveries per CPU-s (Redis counted)", "deliveries_per_cpu_s", "", ">= 0.75")
-    cl("deliveries/s (offered 1M/s)", "deliveries_per_s", "", "")
-    cl("latency p50 (ms)", "p50_us", "ms", "at most +2 ms")
-    cl("latency p99 (ms)", "p99_us", "ms", "")
-    cl("publish round trip p50 (ms)", "publish_rtt_p50_us", "ms", "")
-    cl("publish round trip p99 (ms)", "publish_rtt_p99_us", "ms", "")
-    cl("events missed", "missed", "", "0")
-  }
 }
 function cl(what, name, kind, target,    a, b) {
   a = get("cluster", "ssehub", name); b = get("cluster", "ssehub-redis", name)
   if (kind == "ms") { a = ms(a); b = ms(b) }
   printf "| %s | %s | %s | %s | %s | %s |\n", "cluster", what, shown(a, kind), shown(b, kind), ratio(b, a), target
-}' dir="$dir" "$dir/loadgen.csv" "$dir/wrk.csv" 2>/dev/null || true
+}' dir="$dir" "$dir/loadgen.csv" $([[ -f $dir/wrk.csv ]] && echo "$dir/wrk.csv") 2>/dev/null || true
 
 # Every load run of the directory, one row each.
 echo
