@@ -45,7 +45,8 @@ RUN mkdir -p /ctx/config
 # ---- runtime ----------------------------------------------------------------------------
 FROM debian:bookworm-slim
 # Only the packages that own the shared libraries `ldd ssehub` lists, found in the build
-# stage: today libboost-json1.81.0, libspdlog1.1 and libfmt9 (libc6, libstdc++6 and libgcc-s1
+# stage: today libboost-json1.81.0, libspdlog1.1, libfmt9 and libhiredis0.14 (the image talks to
+# an external Redis with backplane redis: no redis-server inside) (libc6, libstdc++6 and libgcc-s1
 # are in the base already). Package names carry the soname, so the two stages agree.
 COPY --from=build /src/runtime-packages.txt /tmp/runtime-packages.txt
 RUN apt-get update \

@@ -11,8 +11,8 @@ if [[ "${1:-}" == "--test" ]]; then
   # nginx: proxy tests; chromium + node: browser and client tests; clang: fuzzers;
   # podman & co: the container build test; wrk: load-generator comparisons and e2e.wrk;
   # openssl: the HTTP/2 test's self-signed certificate; ca-certificates: the store node trusts;
-  # redis-server (and its redis-cli): the cluster tests and benchmark (backplane redis).
-  packages+=(nginx redis-server chromium nodejs npm procps util-linux clang-14 libclang-rt-14-dev
+  # redis-server (and its redis-cli): the cluster tests and benchmark start their own.
+  packages+=(redis-server nginx chromium nodejs npm procps util-linux clang-14 libclang-rt-14-dev
              podman buildah runc debootstrap uidmap wrk openssl ca-certificates)
 fi
 
