@@ -506,6 +506,14 @@ BOOST_AUTO_TEST_CASE(an_id_beyond_the_logs_top_is_checked_once_then_lost)
     BOOST_TEST(w.live_from == 5007u);
 }
 
+BOOST_AUTO_TEST_CASE(a_restart_of_the_ring_counts_the_frames_fed_not_the_ids_skipped)
+{
+    // Was a bug: events_published grew by the jump to the stream's first id (about 1.7e15).
+    hub h(options(10));
+    feed_stream(h, 1'700'000'000'000'000, 3);
+    BOOST_TEST(h.counters().events_published.load() == 3u);
+}
+
 BOOST_AUTO_TEST_CASE(without_an_external_log_an_id_outside_the_ring_is_a_reset_as_before)
 {
     hub h(options(10));

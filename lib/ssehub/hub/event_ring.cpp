@@ -20,6 +20,7 @@ void event_ring::push(frame_ptr f)
     bytes_ += f->bytes.size();
     frames_.push_back(std::move(f));
     ++next_id_;
+    ++pushes_;
     while (frames_.size() > max_events_ || (bytes_ > max_bytes_ && frames_.size() > 1)) {
         bytes_ -= frames_.front()->bytes.size();
         evictions_.record(frames_.front()->topic, frames_.front()->id);

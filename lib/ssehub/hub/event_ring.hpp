@@ -31,6 +31,7 @@ public:
     std::uint64_t next_id() const { return next_id_; }
     std::size_t size() const { return frames_.size(); }
     std::size_t bytes() const { return bytes_; }
+    std::uint64_t pushes() const { return pushes_; } // frames ever pushed
     bool contains(std::uint64_t id) const { return id >= first_id() && id < next_id_; }
 
     // Precondition: contains(id).
@@ -54,6 +55,7 @@ private:
     std::size_t max_events_;
     std::size_t max_bytes_;
     std::size_t bytes_ = 0;
+    std::uint64_t pushes_ = 0;
     std::uint64_t next_id_;
 };
 

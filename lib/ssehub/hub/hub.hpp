@@ -119,9 +119,10 @@ auto hub::feed(Write&& write) -> std::invoke_result_t<Write&, event_ring&>
     std::uint64_t pushed = 0;
     auto result = [&] {
         std::lock_guard lock(mutex_);
-        auto const before = ring_.next_id();
+        // Counted by pushes, not by ids: a restart_at (an external log) jumps ids without frames.
+        auto const before = ring_.pushes();
         auto r = write(ring_);
-        pushed = ring_.next_id() - before;
+        pushed = ring_.pushes() - before;
         // Every shard has taken the frames below taken_by_all(): what they lost is below too.
         if (pushed > 0)
             ring_.evictions().forget_below(throttle_.taken_by_all());
