@@ -10,6 +10,7 @@
 #include <boost/json/value.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <thread>
@@ -198,7 +199,70 @@ BOOST_AUTO_TEST_CASE(a_lowered_counter_starts_a_new_epoch_above_the_streams_top)
     BOOST_TEST(c.redis.command("GET ssehub:epoch") == "$1"); // ":" for INCR, "$1" for the one-digit value
 }
 
-BOOST_AUTO_TEST_CASE(stats_name_their_instance_and_memory_mode_reports_backplane_up)
+BOOST_AUTO_TEST_CASE(concurrent_publishers_on_both_instances_share_one_gap_free_order)
+{
+    cluster c;
+    sse_client on_a(c.a->port(), "/events?topics=t");
+    sse_client on_b(c.b->port(), "/events?topics=t");
+    constexpr int publishers = 4, each = 25;
+    std::vector<std::vector<std::uint64_t>> ids(publishers);
+    std::vector<std::thread> threads;
+    for (int p = 0; p < publishers; ++p)
+        threads.emplace_back([&, p] {
+            auto& s = p % 2 ? *c.b : *c.a;
+            for (int i = 0; i < each; ++i) {
+                auto const r = http_publish(s.port(), R"({"topic":"t","data":"p)" + std::to_string(p) + "-" + std::to_string(i) + R"("})", s.token());
+                if (r.status == 202)
+                    ids[p].push_back(ids_of(r).at(0));
+            }
+        });
+    for (auto& t : threads)
+        t.join();
+    std::vector<std::uint64_t> all;
+    for (auto const& v : ids) {
+        BOOST_TEST(v.size() == std::size_t(each));
+        BOOST_TEST(std::is_sorted(v.begin(), v.end())); // each publisher's own order kept
+        all.insert(all.end(), v.begin(), v.end());
+    }
+    std::sort(all.begin(), all.end());
+    for (std::size_t i = 1; i < all.size(); ++i)
+        BOOST_TEST(all[i] == all[i - 1] + 1); // unique and gap-free across instances
+    auto const got_a = on_a.events(all.size());
+    auto const got_b = on_b.events(all.size());
+    BOOST_REQUIRE_EQUAL(got_a.size(), all.size());
+    BOOST_REQUIRE_EQUAL(got_b.size(), all.size());
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        BOOST_TEST(id_of(got_a[i]) == all[i]);
+        BOOST_TEST(id_of(got_b[i]) == all[i]);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(an_instance_started_with_redis_down_turns_ready_when_redis_comes)
+{
+    redis_server redis;
+    redis.stop();
+    running_server s(cluster_config(redis, "late"));
+    BOOST_TEST(http_get(s.port(), "/healthz").status == 200);
+    BOOST_TEST(http_get(s.port(), "/readyz").status == 503);
+    BOOST_TEST(http_publish(s.port(), R"({"topic":"t","data":"x"})", s.token()).status == 503);
+    BOOST_TEST(metric(s.port(), "ssehub_backplane_up").value_or(1) == 0u);
+    {
+        // Not read the stream yet: told to come back, never a stream at a made-up position.
+        sse_client early(s.port(), "/events?topics=t");
+        BOOST_TEST(early.wait_closed(3s));
+        BOOST_TEST(early.retry().has_value());
+    }
+    redis.start();
+    BOOST_REQUIRE(ready_is(s.port(), 200));
+    sse_client live(s.port(), "/events?topics=t");
+    auto const id = ids_of(http_publish(s.port(), R"({"topic":"t","data":"first"})", s.token())).at(0);
+    auto const e = live.next_event();
+    BOOST_REQUIRE(e);
+    BOOST_TEST(id_of(*e) == id);
+    BOOST_TEST(metric(s.port(), "ssehub_backplane_up").value_or(0) == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(memory_mode_is_ready_and_reports_backplane_up)
 {
     auto cfg = test_config();
     cfg.instance_name = "solo";
