@@ -83,8 +83,19 @@ void redis_server::stop()
     if (pid_ <= 0)
         return;
     ::kill(pid_, SIGKILL);
+    ::kill(pid_, SIGCONT); // a paused one dies too
     ::waitpid(pid_, nullptr, 0);
     pid_ = -1;
+}
+
+void redis_server::pause()
+{
+    ::kill(pid_, SIGSTOP);
+}
+
+void redis_server::resume()
+{
+    ::kill(pid_, SIGCONT);
 }
 
 void redis_server::wait_ready(std::chrono::milliseconds timeout)

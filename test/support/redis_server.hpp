@@ -22,6 +22,8 @@ public:
 
     void stop();  // SIGKILL and wait: what the AOF holds survives
     void start(); // again, on the same port and directory (the AOF is loaded)
+    void pause(); // SIGSTOP: a Redis that accepts connections but answers nothing (slow)
+    void resume();
 
 private:
     void wait_ready(std::chrono::milliseconds timeout);

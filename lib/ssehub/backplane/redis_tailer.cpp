@@ -90,11 +90,15 @@ void redis_tailer::run()
             ever_connected = true;
             delay.reset();
         }
-        if (!warmed_ && !warm(conn)) {
-            state_.report(backplane_state::part::tailer, false, conn.connected() ? "cannot read the stream" : conn.error());
-            conn.disconnect();
-            sleep_for(delay.next());
-            continue;
+        if (!warmed_) {
+            if (!warm(conn)) {
+                state_.report(backplane_state::part::tailer, false, conn.connected() ? "cannot read the stream" : conn.error());
+                conn.disconnect();
+                sleep_for(delay.next());
+                continue;
+            }
+            // Up from here, not only after the first XREAD's BLOCK: the ticker would log a skip.
+            state_.report(backplane_state::part::tailer, true);
         }
         if (!read(conn)) {
             state_.report(backplane_state::part::tailer, false, conn.connected() ? "unexpected reply to XREAD" : conn.error());
