@@ -293,6 +293,27 @@ BOOST_AUTO_TEST_CASE(a_publish_redis_does_not_answer_in_time_gets_503_within_the
     BOOST_TEST(got.back().data == "after");
 }
 
+BOOST_AUTO_TEST_CASE(a_publish_repeated_with_its_idempotency_key_gets_the_same_ids_and_appends_nothing)
+{
+    cluster c;
+    auto const body = std::string(R"([{"topic":"t","data":"a"},{"topic":"t","data":"b"}])");
+    auto const key = "Idempotency-Key: batch-7\r\n";
+    auto send = [&](running_server& s, std::string const& headers) {
+        return http_exchange(s.port(), "POST /publish HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + s.token()
+                                           + "\r\nContent-Type: application/json\r\n" + headers + "Content-Length: "
+                                           + std::to_string(body.size()) + "\r\n\r\n" + body);
+    };
+    auto const first = send(*c.a, key);
+    BOOST_REQUIRE_EQUAL(first.status, 202);
+    auto const again = send(*c.b, key); // the retry may reach another instance
+    BOOST_REQUIRE_EQUAL(again.status, 202);
+    BOOST_TEST(ids_of(again) == ids_of(first));
+    BOOST_TEST(c.redis.command("XLEN ssehub:stream") == ":2");
+    auto const other = send(*c.a, "Idempotency-Key: batch-8\r\n");
+    BOOST_TEST(ids_of(other).at(0) == ids_of(first).at(1) + 1);
+    BOOST_TEST(c.redis.command("XLEN ssehub:stream") == ":4");
+}
+
 BOOST_AUTO_TEST_CASE(memory_mode_is_ready_and_reports_backplane_up)
 {
     auto cfg = test_config();

@@ -599,6 +599,31 @@ BOOST_FIXTURE_TEST_CASE(a_valid_publish_routes_to_its_events_and_publishes_nothi
     BOOST_TEST(events.next_id() == before); // the session appends, through the event log
 }
 
+BOOST_FIXTURE_TEST_CASE(an_idempotency_key_travels_with_the_publish_route, fixture)
+{
+    auto req = publish_request(R"({"data":"x"})");
+    req.set("Idempotency-Key", "order-42:created");
+    auto routed = routes.route(req);
+    auto const* route = std::get_if<ssehub::publish_route>(&routed);
+    BOOST_REQUIRE(route != nullptr);
+    BOOST_TEST(route->idempotency_key == "order-42:created");
+    auto none = routes.route(publish_request(R"({"data":"x"})"));
+    BOOST_TEST(std::get<ssehub::publish_route>(none).idempotency_key.empty());
+}
+
+BOOST_FIXTURE_TEST_CASE(a_malformed_idempotency_key_is_400_and_publishes_nothing, fixture)
+{
+    auto const before = events.next_id();
+    for (std::string const& bad : {std::string(), std::string("has space"), std::string(129, 'k')}) {
+        auto req = publish_request(R"({"data":"x"})");
+        req.set("Idempotency-Key", bad);
+        auto const res = answer(req);
+        BOOST_TEST(res.result_int() == 400);
+        BOOST_TEST(res.body().find("Idempotency-Key") != std::string::npos);
+    }
+    BOOST_TEST(events.next_id() == before);
+}
+
 BOOST_FIXTURE_TEST_CASE(an_accepted_publish_waits_for_its_own_last_id, fixture)
 {
     auto const req = publish_request(R"([{"data":"x"},{"data":"y"}])");

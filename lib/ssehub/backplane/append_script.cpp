@@ -8,10 +8,16 @@
 namespace ssehub {
 namespace {
 
-// KEYS: stream, last-id, epoch. ARGV: MAXLEN, highest id seen, then topic, event, data per
-// event. Lua numbers are doubles: exact below 2^53 (ids near the clock in microseconds are
+// KEYS: stream, last-id, epoch, idempotency key (P:idempotency:<key>, unused without one).
+// ARGV: MAXLEN, highest id seen, how long to remember the idempotency key in seconds (0: no
+// key), then topic, event, data per event. A remembered key answers with its batch's first id
+// and appends nothing. Lua numbers are doubles: exact below 2^53 (ids near the clock in microseconds are
 // about 2^51), and formatted with %.0f, never tostring (which would write 1.7e+15).
 constexpr std::string_view script = R"lua(
+if ARGV[3] ~= '0' then
+  local prior = redis.call('GET', KEYS[4])
+  if prior then return {prior, 0} end
+end
 local last = redis.call('GET', KEYS[2])
 last = last and tonumber(last)
 local top = 0
@@ -24,10 +30,10 @@ if not last or last < top or last < seen then
   last = math.max(tonumber(t[1]) * 1000000 + tonumber(t[2]), seen, top)
   epoch = redis.call('INCR', KEYS[3])
 end
-local n = (#ARGV - 2) / 3
+local n = (#ARGV - 3) / 3
 for i = 0, n - 1 do
   local id = string.format('%.0f', last + 1 + i) .. '-0'
-  local a = 3 + 3 * i
+  local a = 4 + 3 * i
   if i == 0 and epoch then
     redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], id, 'topic', ARGV[a], 'event', ARGV[a + 1], 'data', ARGV[a + 2], 'epoch', epoch)
   else
@@ -35,6 +41,9 @@ for i = 0, n - 1 do
   end
 end
 redis.call('SET', KEYS[2], string.format('%.0f', last + n))
+if ARGV[3] ~= '0' then
+  redis.call('SET', KEYS[4], string.format('%.0f', last + 1), 'EX', ARGV[3])
+end
 return {string.format('%.0f', last + 1), epoch or 0}
 )lua";
 
@@ -68,6 +77,7 @@ stream_keys::stream_keys(std::string_view prefix)
     : stream(std::string(prefix) + ":stream")
     , last_id(std::string(prefix) + ":last-id")
     , epoch(std::string(prefix) + ":epoch")
+    , idempotency(std::string(prefix) + ":idempotency:")
 {
 }
 
@@ -80,18 +90,20 @@ std::string const& append_script_sha()
 }
 
 std::vector<std::string> append_command(stream_keys const& keys, std::vector<event_draft> const& drafts,
-                                        std::uint64_t max_len, std::uint64_t seen, bool eval)
+                                        std::uint64_t max_len, std::uint64_t seen, bool eval, std::string const& key)
 {
     std::vector<std::string> argv;
     argv.reserve(8 + 3 * drafts.size());
     argv.emplace_back(eval ? "EVAL" : "EVALSHA");
     argv.emplace_back(eval ? std::string(script) : append_script_sha());
-    argv.emplace_back("3");
+    argv.emplace_back("4");
     argv.push_back(keys.stream);
     argv.push_back(keys.last_id);
     argv.push_back(keys.epoch);
+    argv.push_back(keys.idempotency + key);
     argv.push_back(std::to_string(max_len));
     argv.push_back(std::to_string(seen));
+    argv.push_back(key.empty() ? "0" : std::to_string(idempotency_seconds));
     for (auto const& d : drafts) {
         argv.push_back(d.topic);
         argv.push_back(d.event);

@@ -22,16 +22,20 @@ struct stream_keys {
     std::string stream;  // P:stream
     std::string last_id; // P:last-id
     std::string epoch;   // P:epoch
+    std::string idempotency; // P:idempotency: (+ the Idempotency-Key)
     explicit stream_keys(std::string_view prefix);
 };
 
 std::string_view append_script_text();
 std::string const& append_script_sha(); // SHA-1 of the text, hex: what EVALSHA names
 
+// How long Redis remembers an Idempotency-Key: a repeat within this answers the same ids.
+inline constexpr std::uint64_t idempotency_seconds = 3600;
+
 // EVALSHA (or with eval, EVAL with the text) of one batch. `seen`: the highest id this instance
-// has read or been given.
+// has read or been given; `key`: the publisher's Idempotency-Key (empty: none).
 std::vector<std::string> append_command(stream_keys const& keys, std::vector<event_draft> const& drafts,
-                                        std::uint64_t max_len, std::uint64_t seen, bool eval);
+                                        std::uint64_t max_len, std::uint64_t seen, bool eval, std::string const& key = {});
 
 // The script's reply: the batch's first id, and the epoch it started (0: none).
 struct append_reply {

@@ -44,7 +44,7 @@ void redis_appender::refuse(job& j, publish_refusal::cause why, std::string mess
     j.done->appended(publish_refusal{why, std::move(message)});
 }
 
-void redis_appender::submit(std::vector<event_draft> drafts, std::shared_ptr<append_handler> done)
+void redis_appender::submit(std::vector<event_draft> drafts, std::shared_ptr<append_handler> done, std::string key)
 {
     std::unique_lock lock(mutex_);
     if (closed_) {
@@ -59,7 +59,7 @@ void redis_appender::submit(std::vector<event_draft> drafts, std::shared_ptr<app
                                        "too many publishes waiting for Redis, nothing published: retry later"});
         return;
     }
-    queue_.push_back(job{std::move(drafts), std::move(done), clock::now()});
+    queue_.push_back(job{std::move(drafts), std::move(done), clock::now(), std::move(key)});
     lock.unlock();
     cv_.notify_one();
 }
@@ -172,7 +172,7 @@ void redis_appender::send(redis_connection& conn, std::vector<job>& jobs)
             refuse(j, publish_refusal::cause::unavailable, "Redis too slow: not sent within redis_timeout_ms, nothing published");
             continue;
         }
-        commands.push_back(append_command(keys, j.drafts, options_.history_events, seen, false));
+        commands.push_back(append_command(keys, j.drafts, options_.history_events, seen, false, j.key));
         sent.push_back(&j);
     }
     if (sent.empty())
@@ -210,7 +210,7 @@ publish_result redis_appender::answer_of(redis_connection& conn, job const& j, r
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
         }
         auto const seen = state_.highest_seen.load(std::memory_order_relaxed);
-        again = conn.command(append_command(keys, j.drafts, options_.history_events, seen, !loading));
+        again = conn.command(append_command(keys, j.drafts, options_.history_events, seen, !loading, j.key));
         if (!again) {
             state_.report(backplane_state::part::appender, false, conn.error());
             return publish_refusal{publish_refusal::cause::unavailable,

@@ -31,7 +31,8 @@ public:
     // Queues a batch; refused at once (unavailable) when the queue is full or Redis is known
     // down. A batch not sent within the timeout is refused unsent; one sent and not
     // acknowledged within it is refused too, though Redis may still have appended it.
-    void submit(std::vector<event_draft> drafts, std::shared_ptr<append_handler> done);
+    // `key`: an Idempotency-Key (empty: none), see append_script.
+    void submit(std::vector<event_draft> drafts, std::shared_ptr<append_handler> done, std::string key = {});
 
     // From now on every batch is refused (closed). Batches already sent still get their answer.
     void close();
@@ -41,6 +42,7 @@ private:
         std::vector<event_draft> drafts;
         std::shared_ptr<append_handler> done;
         std::chrono::steady_clock::time_point queued;
+        std::string key;
     };
 
     void run();

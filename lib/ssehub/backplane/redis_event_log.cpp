@@ -24,23 +24,35 @@ void redis_event_log::start()
 
 void redis_event_log::append(std::vector<event_draft> drafts, std::shared_ptr<append_handler> done)
 {
+    if (fits(drafts, *done))
+        appender_.submit(std::move(drafts), std::move(done));
+}
+
+void redis_event_log::append_once(std::vector<event_draft> drafts, std::string key, std::shared_ptr<append_handler> done)
+{
+    if (fits(drafts, *done))
+        appender_.submit(std::move(drafts), std::move(done), std::move(key));
+}
+
+bool redis_event_log::fits(std::vector<event_draft> const& drafts, append_handler& done) const
+{
     if (drafts.size() > options_.ring_events) {
-        done->appended(publish_refusal{publish_refusal::cause::too_large, "a publish of " + std::to_string(drafts.size())
+        done.appended(publish_refusal{publish_refusal::cause::too_large, "a publish of " + std::to_string(drafts.size())
                                        + " events exceeds ring_events (" + std::to_string(options_.ring_events)
                                        + "): publish them in smaller batches"});
-        return;
+        return false;
     }
     // The frames as every instance will encode them; 26 bytes covers any "id: N\n" line.
     std::size_t bytes = 0;
     for (auto const& d : drafts)
         bytes += sse::encode_body(d.event, d.payload).size() + 26;
     if (bytes > options_.ring_bytes) {
-        done->appended(publish_refusal{publish_refusal::cause::too_large, "a publish of " + std::to_string(bytes)
+        done.appended(publish_refusal{publish_refusal::cause::too_large, "a publish of " + std::to_string(bytes)
                                        + " encoded bytes exceeds ring_bytes (" + std::to_string(options_.ring_bytes)
                                        + "): publish it in smaller batches"});
-        return;
+        return false;
     }
-    appender_.submit(std::move(drafts), std::move(done));
+    return true;
 }
 
 void redis_event_log::close()

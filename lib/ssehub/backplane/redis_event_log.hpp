@@ -27,6 +27,8 @@ public:
 
     // Refuses a batch over ring_events or ring_bytes (as the memory log does) before Redis.
     void append(std::vector<event_draft> drafts, std::shared_ptr<append_handler> done) override;
+    // Remembered in Redis for an hour (append_script): a repeat gets the same ids.
+    void append_once(std::vector<event_draft> drafts, std::string key, std::shared_ptr<append_handler> done) override;
     void close() override;
     std::string unready_reason() const override;
     void read_history(history_request request, std::function<void(history_result)> done) override;
@@ -35,6 +37,8 @@ public:
     backplane_state const& state() const { return state_; }
 
 private:
+    bool fits(std::vector<event_draft> const& drafts, append_handler& done) const; // else refused
+
     hub& hub_;
     backplane_options options_;
     backplane_state state_;

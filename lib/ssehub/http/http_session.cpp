@@ -316,7 +316,10 @@ private:
 net::awaitable<response> publish(publish_route route, request const& req, session_env const& env, net::any_io_executor ex)
 {
     auto const wait = std::make_shared<publish_wait>(std::move(ex));
-    env.log.append(std::move(route.drafts), wait);
+    if (route.idempotency_key.empty())
+        env.log.append(std::move(route.drafts), wait);
+    else
+        env.log.append_once(std::move(route.drafts), std::move(route.idempotency_key), wait);
     if (wait->must_sleep())
         co_await wait->sleep_until(clock::time_point::max()).async_wait(use_tuple); // woken by appended()
     auto answer = env.routes.answer_publish(req, *wait->result);

@@ -154,7 +154,12 @@ std::variant<response, publish_route> router::publish_unwrapped(request const& r
     auto parsed = parse_publish_body(req.body(), limits);
     if (auto const* err = std::get_if<std::string>(&parsed))
         return error_response(req, http::status::bad_request, *err);
-    return publish_route{std::get<std::vector<event_draft>>(std::move(parsed))};
+    // 1-128 visible ASCII characters: it becomes part of a Redis key name.
+    auto const key = req["Idempotency-Key"];
+    if (req.find("Idempotency-Key") != req.end()
+        && (key.empty() || key.size() > 128 || std::any_of(key.begin(), key.end(), [](char c) { return c <= ' ' || c >= 127; })))
+        return error_response(req, http::status::bad_request, "Idempotency-Key must be 1-128 visible ASCII characters");
+    return publish_route{std::get<std::vector<event_draft>>(std::move(parsed)), std::string(key)};
 }
 
 std::variant<response, accepted_publish> router::answer_publish(request const& req, publish_result const& result) const

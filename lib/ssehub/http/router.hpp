@@ -35,6 +35,7 @@ struct events_route {
 // through the event log, then asks answer_publish() what to answer.
 struct publish_route {
     std::vector<event_draft> drafts;
+    std::string idempotency_key; // the Idempotency-Key header (empty: none)
 };
 
 // A publish the log accepted: its 202, and the id of its own last event, whose fan-out the

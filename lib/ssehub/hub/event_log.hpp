@@ -68,6 +68,16 @@ public:
     // the refusal. It may run before append() returns or later on another thread.
     virtual void append(std::vector<event_draft> drafts, std::shared_ptr<append_handler> done) = 0;
 
+    // The same, for a publisher that may send the batch again after a 503 that came too late
+    // to tell (Idempotency-Key): a log that can answer "maybe" remembers `key` for a while and
+    // answers a repeat with the first one's ids, appending nothing. The memory log never
+    // answers maybe (it refuses before taking ids): a plain append.
+    virtual void append_once(std::vector<event_draft> drafts, std::string key, std::shared_ptr<append_handler> done)
+    {
+        (void)key;
+        append(std::move(drafts), std::move(done));
+    }
+
     // Shutdown: every later append is refused (cause closed). An append whose ids were
     // reported before stays held, so a shard that pulls after this call has it.
     virtual void close() = 0;
