@@ -118,6 +118,30 @@ check('4 publishers on different instances: every subscriber on every instance g
   s.firstId = all[0].id;
 }, { timeoutMs: 30000 });
 
+check('Idempotency-Key: a repeat on another instance gets the first ids, nothing appended or delivered twice', async () => {
+  await begin();
+  const cap = await stream(s.nginx.base, 'topic=idem');
+  const key = `e2e-${Date.now()}`;
+  const post = async (base) => {
+    const res = await fetch(`${base}/publish`, {
+      method: 'POST', signal: AbortSignal.timeout(5000), body: JSON.stringify([{ topic: 'idem', data: 'a' }, { topic: 'idem', data: 'b' }]),
+      headers: { Authorization: `Bearer ${s.token}`, 'Content-Type': 'application/json', 'Idempotency-Key': key },
+    });
+    assert.equal(res.status, 202, await res.clone().text());
+    return (await res.json()).ids;
+  };
+  const before = await s.redis.xlen(`${KEY}:stream`);
+  const first = await post(s.nodes[0].base);
+  remember(first.map((id) => ({ id })));
+  assert.deepEqual(await post(s.nodes[1].base), first, 'the same ids from another instance');
+  assert.deepEqual(await post(s.nodes[2].base), first, 'and from a third');
+  assert.equal(await s.redis.xlen(`${KEY}:stream`) - before, 2, 'appended once');
+  const [last] = await publishOk(s.nodes[0].base, s.token, { topic: 'idem', data: 'c' });
+  remember([{ id: last }]);
+  await cap.waitForEvent((e) => e.id === last, 5000, 'the event after');
+  assert.deepEqual(cap.events.map((e) => e.data), ['a', 'b', 'c'], 'each event delivered once');
+});
+
 check('a client bounced between instances gets every event once, in order, some resumes served from Redis', async () => {
   await begin();
   const replays0 = await replaysFromRedis();
