@@ -183,7 +183,7 @@ void redis_appender::send(redis_connection& conn, std::vector<job>& jobs)
         for (auto* j : sent) {
             bump(state_.append_failures);
             refuse(*j, publish_refusal::cause::unavailable,
-                   conn.error() + ": the events may or may not have been appended (see README: publishing in a cluster)");
+                   conn.error() + ": the events may or may not have been appended (send again with the same Idempotency-Key to avoid a duplicate)");
         }
         return;
     }
@@ -214,7 +214,7 @@ publish_result redis_appender::answer_of(redis_connection& conn, job const& j, r
         if (!again) {
             state_.report(backplane_state::part::appender, false, conn.error());
             return publish_refusal{publish_refusal::cause::unavailable,
-                                   conn.error() + ": the events may or may not have been appended (see README: publishing in a cluster)"};
+                                   conn.error() + ": the events may or may not have been appended (send again with the same Idempotency-Key to avoid a duplicate)"};
         }
         reply = again.get();
     }
