@@ -12,7 +12,7 @@ import { startNginx } from './lib/nginx.mjs';
 import { makeTempDir, startSsehub } from './lib/processes.mjs';
 import { startRedis } from './lib/redis.mjs';
 import { check, onCleanup, removeWhenPassed, run } from './lib/runner.mjs';
-import { assertGapFree, assertHasAll, describe, follower, maxId, publisherLoop, waitForAll } from './lib/cluster.mjs';
+import { assertGapFree, assertHasAll, describe, follower, historyLost, maxId, publisherLoop, waitForAll } from './lib/cluster.mjs';
 
 const KEY = 'e2e';
 const RING = 50;     // small, so that a client away for a while resumes from Redis
@@ -166,6 +166,28 @@ check('a client bounced between instances gets every event once, in order, some 
   assert.ok(new Set(f.connects.map((c) => c.base)).size >= 3, 'connects went to several instances');
   console.log(`# ${acked.length} events, ${f.connects.length} connects, Redis replays ${replays0} -> ${await replaysFromRedis()}`);
   assert.ok(await replaysFromRedis() > replays0, 'at least one resume was served from Redis rather than a ring');
+}, { timeoutMs: 30000 });
+
+check('resumes older than the ring while events flow are replayed from Redis, never history-lost', async () => {
+  await begin();
+  const pubs = [0, 1].map((p) => publisherLoop({ pickBase: () => random(bases()), token: s.token, topic: 'behind', tag: `h${p}`, gapMs: 5 }));
+  await waitUntil(() => pubs.every((p) => p.acked.length >= 2 * RING), { timeoutMs: 10000, what: 'events beyond the ring' });
+  const results = [];
+  for (let i = 0; i < 8; i += 1) {
+    // 2 x RING behind the newest acknowledged event: older than any ring, well inside Redis.
+    const acked = pubs.flatMap((p) => p.acked).sort((x, y) => (BigInt(x.id) < BigInt(y.id) ? -1 : 1));
+    const from = acked.at(-2 * RING);
+    const cap = track(new SseCapture(`${random(s.nodes).base}/events?topic=behind`, { headers: { 'Last-Event-ID': from.id } }));
+    await cap.waitForEvent(() => true, 3000, 'the first event of the resume');
+    await sleep(150);
+    cap.close();
+    results.push({ from: from.id, lost: cap.events.filter((e) => e.event === historyLost).map((e) => e.data) });
+    assertGapFree(cap.events.filter((e) => e.event === 'message'), `resume ${i}`);
+  }
+  await Promise.all(pubs.map((p) => p.stop()));
+  remember(pubs.flatMap((p) => p.acked));
+  const lost = results.filter((r) => r.lost.length);
+  assert.deepEqual(lost, [], `${lost.length} of ${results.length} resumes that Redis could serve got history-lost`);
 }, { timeoutMs: 30000 });
 
 check('a resume older than Redis\'s history gets one ssehub.history-lost, on any instance', async () => {
