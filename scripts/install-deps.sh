@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what ssehub needs from Debian 12's packages; idempotent (installs only what is missing).
 #   scripts/install-deps.sh          build dependencies
-#   scripts/install-deps.sh --test   also what the test suite starts: nginx, chromium, node + npm
+#   scripts/install-deps.sh --test   also what the test suite starts: nginx, redis-server, chromium, node + npm
 set -euo pipefail
 
 packages=(build-essential cmake ninja-build pkg-config curl
@@ -11,7 +11,7 @@ if [[ "${1:-}" == "--test" ]]; then
   # nginx: proxy tests; chromium + node: browser and client tests; clang: fuzzers;
   # podman & co: the container build test; wrk: load-generator comparisons and e2e.wrk;
   # openssl: the HTTP/2 test's self-signed certificate; ca-certificates: the store node trusts;
-  # redis-server: the cluster (backplane redis) tests start their own.
+  # redis-server (and its redis-cli): the cluster tests and benchmark start their own.
   packages+=(redis-server nginx chromium nodejs npm procps util-linux clang-14 libclang-rt-14-dev
              podman buildah runc debootstrap uidmap wrk openssl ca-certificates)
 fi

@@ -54,7 +54,7 @@ void redis_history::read(history_request request, std::function<void(history_res
     std::unique_lock lock(mutex_);
     if (stopping_ || queue_.size() >= options_.history_queue) {
         lock.unlock();
-        done(history_result{false, {}, 0, "too many replays from Redis at once"});
+        done(history_result{false, {}, 0, "too many replays from Redis at once", true});
         return;
     }
     queue_.push_back(job{std::move(request), std::move(done)});
@@ -75,14 +75,14 @@ void redis_history::run()
         lock.unlock();
         // One attempt to connect per read: a subscriber does not wait out a backoff.
         auto result = (conn.connected() || conn.connect()) ? serve(conn, j.request)
-                                                           : history_result{false, {}, 0, conn.error()};
+                                                           : history_result{false, {}, 0, conn.error(), true};
         j.done(std::move(result));
         lock.lock();
     }
     auto left = std::move(queue_);
     lock.unlock();
     for (auto& j : left)
-        j.done(history_result{false, {}, 0, "shutting down"});
+        j.done(history_result{false, {}, 0, "shutting down", true});
 }
 
 history_result redis_history::serve(redis_connection& conn, history_request const& request)
@@ -92,16 +92,16 @@ history_result redis_history::serve(redis_connection& conn, history_request cons
         auto r = conn.command({"XREVRANGE", keys.stream, "+", "-", "COUNT", "1"});
         auto entries = parse_entries(r.get());
         if (!entries)
-            return history_result{false, {}, 0, r ? "unexpected reply to XREVRANGE" : conn.error()};
-        return history_result{true, {}, entries->empty() ? 0 : entries->front().id, {}};
+            return history_result{false, {}, 0, r ? "unexpected reply to XREVRANGE" : conn.error(), !r};
+        return history_result{true, {}, entries->empty() ? 0 : entries->front().id, {}, false};
     }
     if (request.to <= request.from || request.to - request.from > options_.history_events)
-        return history_result{false, {}, 0, "older than the history Redis keeps"};
+        return history_result{false, {}, 0, "older than the history Redis keeps", false};
     auto r = conn.command({"XRANGE", keys.stream, std::to_string(request.from) + "-0", std::to_string(request.to - 1) + "-0",
                            "COUNT", std::to_string(request.to - request.from)});
     auto entries = parse_entries(r.get());
     if (!entries)
-        return history_result{false, {}, 0, r ? "unexpected reply to XRANGE" : conn.error()};
+        return history_result{false, {}, 0, r ? "unexpected reply to XRANGE" : conn.error(), !r};
     auto out = history_of(request, *entries);
     if (out.ok)
         bump(state_.replays);

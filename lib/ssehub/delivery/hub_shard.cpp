@@ -109,6 +109,15 @@ void hub_shard::ask_log(std::shared_ptr<pending_stream> p, subscription_start co
                 p->socket.close(ec);
                 return;
             }
+            if (!r.ok && r.unavailable) {
+                // Redis is away for a moment (reconnecting after an outage): the history is
+                // probably there, so the client comes back to it rather than losing it.
+                spdlog::debug("replay after Last-Event-ID {}: the event log cannot be read now: {}", requested, r.why);
+                subscription_start later;
+                later.next = subscription_start::step::not_ready;
+                start_stream(p, std::move(later));
+                return;
+            }
             if (check_top) {
                 if (r.ok)
                     hub_.note_log_top(r.top);
@@ -135,7 +144,7 @@ void hub_shard::ask_log(std::shared_ptr<pending_stream> p, subscription_start co
         });
     };
     if (!history_) {
-        done(history_result{false, {}, 0, "no event log to read history from"});
+        done(history_result{false, {}, 0, "no event log to read history from", false});
         return;
     }
     history_->read_history(std::move(req), std::move(done));

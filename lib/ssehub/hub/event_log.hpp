@@ -55,6 +55,9 @@ struct history_result {
     std::vector<frame_ptr> frames; // the range's frames of the requested topics, in id order
     std::uint64_t top = 0;         // the log's highest id when read
     std::string why;               // when !ok
+    // when !ok: the log could not be asked (unreachable, busy, stopping), so the history may
+    // well be there: the stream is told to come back (retry:), not that it lost events
+    bool unavailable = false;
 };
 
 // Thread-safe: every member may be called from any thread.
@@ -90,7 +93,7 @@ public:
     virtual void read_history(history_request request, std::function<void(history_result)> done)
     {
         (void)request;
-        done(history_result{false, {}, 0, "this event log keeps no history beyond the ring"});
+        done(history_result{false, {}, 0, "this event log keeps no history beyond the ring", false});
     }
 };
 

@@ -29,7 +29,7 @@ export function freePort() {
   });
 }
 
-// POST /publish. `body` is sent as JSON unless it is a string. Returns {status, json, text}.
+// POST /publish. `body` is sent as JSON unless it is a string. Returns {status, json, text, headers}.
 export async function publish(base, token, body, { contentType = 'application/json', auth } = {}) {
   const headers = { 'Content-Type': contentType };
   const authorization = auth ?? (token ? `Bearer ${token}` : undefined);
@@ -41,7 +41,16 @@ export async function publish(base, token, body, { contentType = 'application/js
   const text = await res.text();
   let json = null;
   try { json = JSON.parse(text); } catch { /* left null: the test says what it expected */ }
-  return { status: res.status, json, text };
+  return { status: res.status, json, text, headers: res.headers };
+}
+
+// GET `name` from `base`/metrics: the sum of its samples (every label set), or undefined when
+// the server does not export it.
+export async function metric(base, name) {
+  const text = await (await fetch(`${base}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
+  let sum;
+  for (const m of text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))) sum = (sum ?? 0) + Number(m[1]);
+  return sum;
 }
 
 export async function publishOk(base, token, body) {

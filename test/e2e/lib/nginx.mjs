@@ -18,11 +18,13 @@ const listenOf = {
 };
 
 // `edits`: [[exact text in the file, replacement], ...] applied after the two port edits.
+// `upstreamPort` may be an array: one upstream server line each (round-robin, as in a cluster).
 export function renderNginxConf({ upstreamPort, listenPort, edits = [], file = shippedConfPath }) {
   let text = fs.readFileSync(file, 'utf8');
   const [listen, listenTo] = listenOf[file];
+  const servers = [upstreamPort].flat().map((p) => `server 127.0.0.1:${p};`).join('\n        ');
   const all = [
-    ['server 127.0.0.1:8080;', `server 127.0.0.1:${upstreamPort};`],
+    ['server 127.0.0.1:8080;', servers],
     [listen, listenTo(listenPort)],
     ...edits,
   ];
@@ -57,7 +59,8 @@ async function launch(prefix, port, conf) {
     { addressInUse: /Address already in use/.test(log + child.output) });
 }
 
-// Starts nginx under `tmp`/`name` in front of `upstreamPort`; `listenPort` 0 picks a free one.
+// Starts nginx under `tmp`/`name` in front of `upstreamPort` (a port or an array of them);
+// `listenPort` 0 picks a free one.
 // `file`: which shipped configuration (config/nginx.conf by default; `edits` may be a function
 // of the prefix). Returns {child, port, base, prefix, conf, stop(), restart()}.
 export async function startNginx({ tmp, name, upstreamPort, listenPort = 0, edits = [], file = shippedConfPath }) {
