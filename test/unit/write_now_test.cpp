@@ -30,6 +30,14 @@ std::vector<net::const_buffer> buffers_of(std::vector<std::string> const& frames
     return out;
 }
 
+std::string joined(std::vector<std::string> const& frames)
+{
+    std::string out;
+    for (auto const& f : frames)
+        out += f;
+    return out;
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(write_now_test)
@@ -43,9 +51,7 @@ BOOST_AUTO_TEST_CASE(a_thousand_buffers_go_out_in_one_call_when_the_socket_takes
     pair.server.non_blocking(true);
     auto const frames = numbered_frames(1000);
     auto const buffers = buffers_of(frames);
-    std::string expected;
-    for (auto const& f : frames)
-        expected += f;
+    auto const expected = joined(frames);
     boost::system::error_code ec;
     auto const n = write_now(pair.server, buffers, ec);
     BOOST_TEST(!ec);
@@ -61,9 +67,7 @@ BOOST_AUTO_TEST_CASE(a_full_send_buffer_stops_it_with_no_error_and_what_was_writ
     pair.server.non_blocking(true);
     auto const frames = numbered_frames(200000); // megabytes: more than both buffers hold
     auto const buffers = buffers_of(frames);
-    std::string all;
-    for (auto const& f : frames)
-        all += f;
+    auto const all = joined(frames);
     boost::system::error_code ec;
     auto const n = write_now(pair.server, buffers, ec);
     BOOST_TEST(!ec);
