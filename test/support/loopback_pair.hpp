@@ -15,7 +15,7 @@
 namespace ssehub::test {
 
 struct loopback_pair {
-    tcp::socket server;
+    tcp_socket server;
     tcp::socket client;
 };
 
@@ -27,7 +27,8 @@ inline loopback_pair make_loopback_pair(net::io_context& io, int client_receive_
     if (client_receive_buffer > 0) // before connecting: it sets the window the peer sees
         client.set_option(net::socket_base::receive_buffer_size(client_receive_buffer));
     client.connect(acceptor.local_endpoint()); // the kernel completes it against the backlog
-    auto server = acceptor.accept();
+    tcp_socket server(io);
+    acceptor.accept(server);
     return {std::move(server), std::move(client)};
 }
 

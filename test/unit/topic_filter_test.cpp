@@ -9,6 +9,7 @@
 
 using ssehub::is_valid_topic;
 using ssehub::topic_filter;
+using ssehub::topic_filter_pool;
 using namespace std::string_literals;
 
 BOOST_AUTO_TEST_SUITE(topic_filter_test)
@@ -78,6 +79,32 @@ BOOST_AUTO_TEST_CASE(duplicates_collapse)
     BOOST_TEST(f.matches("a"));
     BOOST_TEST(f.matches("b"));
     BOOST_TEST(f.matches("c"));
+}
+
+BOOST_AUTO_TEST_CASE(a_pool_gives_streams_on_the_same_topics_one_list)
+{
+    topic_filter_pool pool;
+    auto const a = pool.intern(topic_filter(std::vector<std::string>{"news", "stats"}));
+    auto const b = pool.intern(topic_filter(std::vector<std::string>{"stats", "news", "news"}));
+    auto const c = pool.intern(topic_filter(std::vector<std::string>{"news"}));
+    BOOST_TEST(&a.topics() == &b.topics()); // the same list, not an equal copy
+    BOOST_TEST(&a.topics() != &c.topics());
+    BOOST_TEST(b.matches("news"));
+    BOOST_TEST(b.matches("stats"));
+    BOOST_TEST(!c.matches("stats"));
+    BOOST_TEST(pool.intern(topic_filter{}).all()); // every topic: nothing to share
+    BOOST_TEST(pool.size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(a_pool_forgets_the_lists_of_ended_streams)
+{
+    topic_filter_pool pool;
+    auto const kept = pool.intern(topic_filter(std::vector<std::string>{"kept"}));
+    for (int i = 0; i < 1000; ++i) // each ends at once, like a stream that closed
+        pool.intern(topic_filter(std::vector<std::string>{"t" + std::to_string(i)}));
+    BOOST_TEST(pool.size() < 200u); // pruned as it grew, not 1 001
+    auto const again = pool.intern(topic_filter(std::vector<std::string>{"kept"}));
+    BOOST_TEST(&again.topics() == &kept.topics());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

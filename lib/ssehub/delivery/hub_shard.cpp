@@ -22,7 +22,7 @@ constexpr int max_log_reads = 4;
 } // namespace
 
 struct hub_shard::pending_stream {
-    tcp::socket socket;
+    tcp_socket socket;
     topic_filter topics;
     std::optional<std::string> last_event_id;
     std::string preamble;
@@ -77,7 +77,7 @@ void hub_shard::stop()
     });
 }
 
-bool hub_shard::subscribe(tcp::socket socket, topic_filter topics, std::optional<std::string_view> last_event_id,
+bool hub_shard::subscribe(tcp_socket socket, topic_filter topics, std::optional<std::string_view> last_event_id,
                           std::string preamble, connection_slot slot, std::chrono::steady_clock::time_point expires)
 {
     if (stopping_) {
@@ -85,7 +85,7 @@ bool hub_shard::subscribe(tcp::socket socket, topic_filter topics, std::optional
         socket.close(ec);
         return false;
     }
-    auto p = std::make_shared<pending_stream>(pending_stream{std::move(socket), std::move(topics),
+    auto p = std::make_shared<pending_stream>(pending_stream{std::move(socket), topic_lists_.intern(std::move(topics)),
         last_event_id ? std::optional<std::string>(*last_event_id) : std::nullopt, std::move(preamble), std::move(slot), expires, {}, 0});
     auto start = hub_.subscribe(p->last_event_id, p->topics);
     if (start.next == subscription_start::step::read_log || start.next == subscription_start::step::check_top)

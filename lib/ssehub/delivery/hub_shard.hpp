@@ -43,7 +43,7 @@ public:
     // Shard thread only. Starts a stream on `socket` after `preamble` (response head and
     // stream opening). `expires`: when its credential runs out (max(): never); the sweep then
     // ends it with a retry: hint. Returns false when the shard is stopping (the socket is closed).
-    bool subscribe(tcp::socket socket, topic_filter topics, std::optional<std::string_view> last_event_id,
+    bool subscribe(tcp_socket socket, topic_filter topics, std::optional<std::string_view> last_event_id,
                    std::string preamble, connection_slot slot,
                    std::chrono::steady_clock::time_point expires = std::chrono::steady_clock::time_point::max());
 
@@ -80,6 +80,7 @@ private:
     std::vector<std::shared_ptr<subscriber>> subscribers_;
     std::vector<frame_ptr> pulled_; // reused by drain()
     eviction_record lost_;          // what the ring dropped before a pull could take it
+    topic_filter_pool topic_lists_; // streams on the same topics share one list
     std::chrono::steady_clock::time_point last_drain_{};   // start of the last pass
     std::chrono::steady_clock::duration last_pass_{};       // how long it took
     // The pass in progress walks subscribers_ backwards from index pass_left_ - 1 (removal

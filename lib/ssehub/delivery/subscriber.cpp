@@ -16,7 +16,7 @@ constexpr std::string_view heartbeat_bytes = ":\n\n";
 
 } // namespace
 
-subscriber::subscriber(tcp::socket socket, stream_context& context, topic_filter topics, subscription_start start,
+subscriber::subscriber(tcp_socket socket, stream_context& context, topic_filter topics, subscription_start start,
                        std::string preamble, connection_slot slot, clock::time_point expires)
     : socket_(std::move(socket))
     , slot_(std::move(slot))
@@ -49,7 +49,7 @@ void subscriber::watch_peer()
 {
     // A browser never sends anything after its GET, so readability means it closed (or broke
     // the protocol): either way the stream ends now instead of at the next failed write.
-    socket_.async_wait(tcp::socket::wait_read, [self = shared_from_this()](boost::system::error_code ec) {
+    socket_.async_wait(tcp_socket::wait_read, [self = shared_from_this()](boost::system::error_code ec) {
         if (ec || self->closed_)
             return;
         // Readiness can be stale: the reactor may report an edge that came before this wait
@@ -57,7 +57,7 @@ void subscriber::watch_peer()
         // error or bytes after the request end the stream.
         char byte = 0;
         boost::system::error_code peek;
-        self->socket_.receive(net::buffer(&byte, 1), tcp::socket::message_peek, peek);
+        self->socket_.receive(net::buffer(&byte, 1), tcp_socket::message_peek, peek);
         if (peek == net::error::would_block || peek == net::error::try_again)
             self->watch_peer();
         else
@@ -89,7 +89,7 @@ void subscriber::on_window_grew()
         return;
     auto const in_flight = writing_ ? batch_bytes_ : 0;
     auto const queued_bytes = pending_bytes_ - std::min(pending_bytes_, in_flight);
-    auto const queued_frames = pending_frames_ - std::min(pending_frames_, writing_ ? batch_frames_ : 0);
+    auto const queued_frames = pending_frames_ - std::min<std::size_t>(pending_frames_, writing_ ? batch_frames_ : 0);
     auto const& opt = ctx_.options;
     hub_counters::raise_to(ctx_.counters.queue_high_water_bytes, queued_bytes);
     if (queued_bytes > opt.queue_bytes || queued_frames > opt.queue_frames) {
@@ -104,7 +104,7 @@ void subscriber::on_sweep(clock::time_point now)
 {
     if (closed_)
         return;
-    if (now >= expires_ && !finishing_) {
+    if (now >= expires_ && !ending_) {
         // The token was checked when the stream opened; past its exp the stream must not go
         // on. A graceful end with a retry: brings the browser back through the page, which can
         // get a fresh token (this one is refused from now on).
@@ -127,13 +127,11 @@ void subscriber::on_sweep(clock::time_point now)
 
 void subscriber::finish(std::string last_words)
 {
-    if (closed_ || finishing_)
+    if (closed_ || ending_)
         return;
-    finishing_ = true;
-    last_words_ = std::move(last_words);
     // What the shard holds now is what this stream still owes its client (at shutdown: every
     // acknowledged event); what arrives later would only delay the end (an expired token).
-    finish_end_ = ctx_.window.next();
+    ending_ = std::make_unique<ending>(ending{std::move(last_words), ctx_.window.next()});
     write_more(); // a write in flight continues, and writes the rest when it completes
 }
 
@@ -169,7 +167,7 @@ bool subscriber::gather(std::vector<net::const_buffer>& out)
         out.push_back(net::buffer(head_));
     for (auto i = replay_pos_; i < replay_.size() && out.size() < max_batch_buffers; ++i, ++batch_replay_)
         out.push_back(net::buffer(replay_[i]->bytes));
-    auto const next = finishing_ ? std::min(ctx_.window.next(), finish_end_) : ctx_.window.next();
+    auto const next = ending_ ? std::min(ctx_.window.next(), ending_->window_end) : ctx_.window.next();
     std::size_t bytes = 0;
     for (; batch_end_ < next && out.size() < max_batch_buffers && bytes < max_batch_bytes; ++batch_end_) {
         auto const& f = ctx_.window.at(batch_end_);
@@ -182,9 +180,9 @@ bool subscriber::gather(std::vector<net::const_buffer>& out)
     batch_bytes_ = bytes;
     // Last words only behind the last acknowledged event: a publish answered 202 before the
     // shutdown reaches every stream that can take it.
-    if (finishing_ && replay_pos_ + batch_replay_ == replay_.size() && batch_end_ == next
+    if (ending_ && replay_pos_ + batch_replay_ == replay_.size() && batch_end_ == next
         && out.size() < max_batch_buffers) {
-        out.push_back(net::buffer(last_words_));
+        out.push_back(net::buffer(ending_->last_words));
         batch_last_ = true;
     }
     if (out.empty() && heartbeat_due_)
@@ -216,10 +214,12 @@ void subscriber::write_more()
             continue;
         }
         // Keep what is left (the frames stay alive: the window and replay_ hold them).
-        unwritten_part(scratch, written, buffers_);
+        // Kept by the operation, which copies the list: an idle stream holds none.
+        std::vector<net::const_buffer> rest;
+        unwritten_part(scratch, written, rest);
         writing_ = true;
         write_started_ = ctx_.options.clock(); // ctx_.now may be a sweep period old in a completion
-        net::async_write(socket_, buffers_,
+        net::async_write(socket_, rest,
                          [self = shared_from_this(), written](boost::system::error_code ec, std::size_t n) {
                              self->on_written(ec, written + n);
                          });
@@ -230,7 +230,6 @@ void subscriber::write_more()
 void subscriber::on_written(boost::system::error_code ec, std::size_t bytes)
 {
     writing_ = false;
-    std::vector<net::const_buffer>().swap(buffers_); // an idle stream holds no buffer list
     if (closed_)
         return;
     if (ec) {
@@ -262,7 +261,7 @@ void subscriber::complete_batch(std::size_t bytes)
     }
     cursor_ = batch_end_;
     pending_bytes_ -= std::min(pending_bytes_, batch_bytes_);
-    pending_frames_ -= std::min(pending_frames_, batch_frames_);
+    pending_frames_ -= std::min<std::size_t>(pending_frames_, batch_frames_);
 }
 
 void subscriber::close(char const* why) { end(why, false); }
@@ -284,8 +283,8 @@ void subscriber::end(char const* why, bool abortive)
     boost::system::error_code ec;
     if (abortive)
         socket_.set_option(net::socket_base::linger(true, 0), ec);
-    else if (finishing_)
-        socket_.shutdown(tcp::socket::shutdown_send, ec);
+    else if (ending_)
+        socket_.shutdown(tcp_socket::shutdown_send, ec);
     auto const ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - started_).count();
     spdlog::info("stream end path=/events status=200 bytes={} events={} duration_ms={} client={}:{} reason=\"{}\"",
                  bytes_sent_, frames_sent_, ms, remote_.address().to_string(), remote_.port(), why);

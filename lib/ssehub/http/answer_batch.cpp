@@ -16,7 +16,7 @@ std::size_t answer_batch::add(response const& res)
     return bytes_.size() - before;
 }
 
-net::awaitable<beast::error_code> answer_batch::flush(beast::tcp_stream& stream)
+net::awaitable<beast::error_code> answer_batch::flush(session_stream& stream)
 {
     if (bytes_.empty())
         co_return beast::error_code{};

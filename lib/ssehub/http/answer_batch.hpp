@@ -6,11 +6,11 @@
 #pragma once
 
 #include "ssehub/http/responses.hpp"
+#include "ssehub/http/session_stream.hpp"
 #include "ssehub/net.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/core/error.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 
 #include <cstddef>
 #include <string>
@@ -31,7 +31,7 @@ public:
 
     // Sends the batch, in place while the kernel takes it and the rest asynchronously under the
     // stream's deadline, and empties it. No-op when empty.
-    net::awaitable<boost::beast::error_code> flush(boost::beast::tcp_stream& stream);
+    net::awaitable<boost::beast::error_code> flush(session_stream& stream);
 
 private:
     std::string bytes_;

@@ -18,7 +18,6 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <spdlog/spdlog.h>
@@ -120,10 +119,10 @@ http::verb request_method_in(beast::flat_buffer const& buffer)
 
 // Lingering close: after refusing a request the client may still be sending its body. Reading
 // and discarding a bounded amount lets our answer reach it instead of a connection reset.
-net::awaitable<void> linger(beast::tcp_stream& stream)
+net::awaitable<void> linger(session_stream& stream)
 {
     beast::error_code ec;
-    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream.socket().shutdown(tcp_socket::shutdown_send, ec);
     stream.expires_after(std::chrono::seconds(2));
     std::vector<char> sink(16 * 1024);
     for (std::size_t total = 0; total < (16u << 20);) {
@@ -154,7 +153,7 @@ bool would_block(beast::error_code ec)
 // Waits for the first bytes of a request into `buffer`. Only meanwhile is the connection idle
 // and closed by a shutdown (the gate's window); a request that has begun is read and answered.
 // `try_now`: the bytes may be there already (a new connection), so read before waiting.
-net::awaitable<beast::error_code> wait_for_request(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+net::awaitable<beast::error_code> wait_for_request(session_stream& stream, beast::flat_buffer& buffer,
                                                    shutdown_gate& gate, bool try_now)
 {
     beast::error_code ec;
@@ -180,7 +179,7 @@ net::awaitable<beast::error_code> wait_for_request(beast::tcp_stream& stream, be
 // says what went wrong: header_limit also stands for a target over max_url_bytes (the caller
 // tells them apart).
 // `batch`: answers to earlier pipelined requests, sent before any wait for more of this one.
-net::awaitable<beast::error_code> read_request(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+net::awaitable<beast::error_code> read_request(session_stream& stream, beast::flat_buffer& buffer,
                                                http::request_parser<http::string_body>& parser, http_options const& opt,
                                                answer_batch& batch)
 {
@@ -228,7 +227,7 @@ net::awaitable<beast::error_code> read_request(beast::tcp_stream& stream, beast:
 
 // Over max_connections (or a stream over max_streams): one answer that makes the client come
 // back later, then a close.
-net::awaitable<void> answer_over_capacity(beast::tcp_stream& stream, request const& req, session_env const& env,
+net::awaitable<void> answer_over_capacity(session_stream& stream, request const& req, session_env const& env,
                                           request_log const& log)
 {
     auto const& opt = env.options;
@@ -244,7 +243,7 @@ net::awaitable<void> answer_over_capacity(beast::tcp_stream& stream, request con
         log.line(req.method_string(), 503, res.body().size());
     }
     beast::error_code ec;
-    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream.socket().shutdown(tcp_socket::shutdown_send, ec);
 }
 
 // One publish's state, shared by the session, the event log's completion and the throttle's
@@ -305,7 +304,7 @@ private:
 // Earlier pipelined answers (`batch`) go out before it sleeps (an error there ends the session
 // at its next write).
 net::awaitable<response> publish(publish_route route, request const& req, session_env const& env,
-                                 beast::tcp_stream& stream, answer_batch& batch)
+                                 session_stream& stream, answer_batch& batch)
 {
     auto const wait = std::make_shared<publish_wait>(stream.get_executor());
     if (route.idempotency_key.empty())
@@ -336,7 +335,7 @@ net::awaitable<response> publish(publish_route route, request const& req, sessio
 
 // The page and its files: the prebuilt head and the file's bytes in one gathered write, in
 // place as far as it fits.
-net::awaitable<beast::error_code> write_static(beast::tcp_stream& stream, static_reply const& reply, request const& req,
+net::awaitable<beast::error_code> write_static(session_stream& stream, static_reply const& reply, request const& req,
                                                request_log const& log)
 {
     static constexpr std::string_view close_line = "Connection: close\r\n\r\n";
@@ -358,7 +357,7 @@ net::awaitable<beast::error_code> write_static(beast::tcp_stream& stream, static
 
 } // namespace
 
-net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::optional<connection_slot> slot)
+net::awaitable<void> run_http_session(tcp_socket socket, session_env env, std::optional<connection_slot> slot)
 {
     auto const& opt = env.options;
     request_log log{env.requests, {}, clock::now(), {}, route_id::invalid};
@@ -367,7 +366,7 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
         auto const ep = socket.remote_endpoint(ec);
         log.client = ec ? "?" : ep.address().to_string() + ":" + std::to_string(ep.port());
     }
-    beast::tcp_stream stream(std::move(socket));
+    session_stream stream(std::move(socket));
     {
         // For the synchronous steps of read_request and answer_batch::flush (asynchronous operations
         // do not depend on this mode).
@@ -432,7 +431,7 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
             if (co_await batch.flush(stream) || co_await write_static(stream, *fast, req, log))
                 co_return;
             if (!fast->keep_alive) {
-                stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+                stream.socket().shutdown(tcp_socket::shutdown_send, ec);
                 co_return;
             }
             continue;
@@ -479,7 +478,7 @@ net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::
         if (co_await batch.flush(stream))
             co_return;
         if (!keep_alive) {
-            stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+            stream.socket().shutdown(tcp_socket::shutdown_send, ec);
             co_return;
         }
     }

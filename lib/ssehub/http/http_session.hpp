@@ -36,6 +36,6 @@ struct session_env {
 // Without a slot the server is at max_connections: one request is answered with "retry later"
 // (an SSE retry: hint for /events, 503 otherwise) and the connection closes. A stream over
 // max_streams gets the same retry: hint; other requests are still served.
-net::awaitable<void> run_http_session(tcp::socket socket, session_env env, std::optional<connection_slot> slot);
+net::awaitable<void> run_http_session(tcp_socket socket, session_env env, std::optional<connection_slot> slot);
 
 } // namespace ssehub

@@ -59,7 +59,7 @@ net::awaitable<void> accept_loop(tcp::acceptor& acceptor, std::vector<task_group
     auto last_warning = std::chrono::steady_clock::time_point{};
     // Each session starts on its own thread, in that thread's group (a group is used on its
     // thread only).
-    auto start = [&](tcp::socket s, std::size_t i) {
+    auto start = [&](tcp_socket s, std::size_t i) {
         boost::system::error_code ignored;
         s.set_option(tcp::no_delay(true), ignored);
         auto& group = *groups[i];

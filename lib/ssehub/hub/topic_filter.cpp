@@ -14,11 +14,40 @@ bool is_valid_topic(std::string_view topic)
     });
 }
 
-topic_filter::topic_filter(std::vector<std::string> topics)
-    : topics_(std::move(topics))
+topic_filter::topic_filter(names topics)
 {
-    std::sort(topics_.begin(), topics_.end());
-    topics_.erase(std::unique(topics_.begin(), topics_.end()), topics_.end());
+    std::sort(topics.begin(), topics.end());
+    topics.erase(std::unique(topics.begin(), topics.end()), topics.end());
+    if (!topics.empty())
+        topics_ = std::make_shared<names const>(std::move(topics));
+}
+
+topic_filter::names const& topic_filter::topics() const
+{
+    static names const none;
+    return topics_ ? *topics_ : none;
+}
+
+topic_filter topic_filter_pool::intern(topic_filter f)
+{
+    if (!f.topics_)
+        return f;
+    std::string key; // topic names hold no newline
+    for (auto const& t : *f.topics_) {
+        key += t;
+        key += '\n';
+    }
+    auto& entry = lists_[key];
+    if (auto shared = entry.lock()) {
+        f.topics_ = std::move(shared);
+        return f;
+    }
+    entry = f.topics_;
+    if (lists_.size() >= prune_at_) {
+        std::erase_if(lists_, [](auto const& e) { return e.second.expired(); });
+        prune_at_ = std::max<std::size_t>(64, 2 * lists_.size());
+    }
+    return f;
 }
 
 } // namespace ssehub
