@@ -6,6 +6,12 @@
 #
 #   bench/compare.sh            the full run (about 8 minutes; the machine should be quiet)
 #   bench/compare.sh --quick    every scenario at a tenth of the subscribers, 3 s each
+#   BENCH_SCENARIOS="cluster b" bench/compare.sh    only the runs of these labels (the CSV's
+#                               label column: a b c d d4 e2 e3 n100 n3000 r300 r3000 p storm
+#                               hold19k f cluster; e is c e2 e3, f is the wrk runs)
+#
+# The cluster scenario (issue 15) runs one ssehub in memory mode against two instances sharing
+# one redis-server (bench/cluster.sh); Redis's CPU counts as the server's.
 #
 # The servers and the load generator are built from a clean export of a commit
 # (BENCH_REV, default HEAD) into build/bench-<commit>/, so the figures belong to that
@@ -27,7 +33,7 @@ loadgen_bin=$build/bench/ssehub_loadgen
 reference_bin=$build/bench/sse_reference
 
 install_tools() {
-  local want=(nginx libnginx-mod-nchan wrk gnuplot-nox iproute2 procps) missing=() p
+  local want=(nginx libnginx-mod-nchan wrk gnuplot-nox iproute2 procps redis-server curl) missing=() p
   for p in "${want[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
@@ -60,21 +66,23 @@ mkdir -p "$results"
 ln -sfn "$stamp" "$repo/bench/results/latest"
 csv=$results/loadgen.csv
 SSEHUB_PID= NGINX_PID= REFERENCE_PID=
+source "$here/servers.sh"
+source "$here/scenarios.sh"
 cleanup() {
   [[ -n $SSEHUB_PID ]] && kill -KILL "$SSEHUB_PID" 2>/dev/null || true
   [[ -n $REFERENCE_PID ]] && kill -KILL "$REFERENCE_PID" 2>/dev/null || true
   [[ -n $NGINX_PID ]] && kill -TERM "$NGINX_PID" 2>/dev/null || true
+  kill_cluster
+  [[ -n $REDIS_DIR ]] && rm -rf "$REDIS_DIR"
+  return 0
 }
 trap cleanup EXIT
 
-source "$here/servers.sh"
-source "$here/scenarios.sh"
-
 {
   echo "machine: $(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n1)), $(free -g | awk '/Mem:/{print $2}') GiB"
-  echo "kernel: $(uname -r); $(nginx -v 2>&1); nchan $(dpkg-query -W -f='${Version}' libnginx-mod-nchan)"
+  echo "kernel: $(uname -r); $(nginx -v 2>&1); nchan $(dpkg-query -W -f='${Version}' libnginx-mod-nchan); $(redis-server --version | cut -d' ' -f1-3)"
   echo "ssehub: $("$ssehub_bin" --version) built from ${BENCH_BUILD:-commit $commit}"
-  echo "date: $stamp; quick: $quick; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "date: $stamp; quick: $quick; scenarios: ${BENCH_SCENARIOS:-all}; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$results/machine.txt"
 
 run_all_scenarios

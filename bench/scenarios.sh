@@ -1,17 +1,28 @@
 # The scenarios of the comparison (sourced by compare.sh). Each load run starts a fresh server,
 # runs the load generator once (bounded by its own --max-seconds and by `timeout`), and stops
 # the server. Servers alternate per scenario so background load hits them all alike.
+# BENCH_SCENARIOS (space-separated labels; empty: all) keeps only the runs of those labels.
+
+# wanted LABEL: the run is among BENCH_SCENARIOS (or that is empty).
+wanted() {
+  [[ -z ${BENCH_SCENARIOS:-} || " $BENCH_SCENARIOS " == *" $1 "* ]]
+}
 
 # run_load SERVER LABEL SUBSCRIBERS RATE EVENTS SECONDS PUBLISHERS [LOADGEN OPTIONS...]
+# The subscribers and publisher connections are dealt out over every server of BASES (a
+# cluster's instances), and the CPU and memory summed over SERVER_PIDS (servers.sh).
 run_load() {
-  local server=$1 label=$2 n=$3 rate=$4 events=$5 seconds=$6 publishers=$7
+  local server=$1 label=$2 n=$3 rate=$4 events=$5 seconds=$6 publishers=$7 base pid targets=()
   shift 7
+  wanted "$label" || return 0
   start_server "$server" "$label"
+  for base in "${BASES[@]}"; do targets+=(--url "$base$SUB" --publish-url "$base$PUB"); done
+  for pid in "${SERVER_PIDS[@]}"; do targets+=(--server-pid "$pid"); done
   echo "-- $label on $server: $n subscribers, rate $rate/s, $events events, ${seconds}s, $publishers publishers${*:+, $*}"
-  timeout $((seconds + 150)) "$loadgen_bin" --url "$BASE$SUB" --publish-url "$BASE$PUB" "${PUB_ARGS[@]}" \
+  timeout $((seconds + 150)) "$loadgen_bin" "${targets[@]}" "${PUB_ARGS[@]}" \
     --subscribers "$n" --rate "$rate" --events "$events" --duration "$seconds" --drain 5 \
     --ramp-timeout 60 --ramp-in-flight 1000 --settle 1 --threads "$LOADGEN_THREADS" --publishers "$publishers" \
-    --server-pid "$SERVER_PID" --label "$label" --server-name "$server" --csv "$csv" "$@" \
+    --label "$label" --server-name "$server" --csv "$csv" "$@" \
     | tee -a "$results/loadgen.txt" || echo "loadgen ended with $? on $label/$server" >&2
   stop_server "$server"
   sleep 1
@@ -20,6 +31,7 @@ run_load() {
 # run_wrk SERVER: wrk -t2 -c100 on GET / (index.html) for 10 s (3 s when quick).
 run_wrk() {
   local server=$1 seconds=$2 out rps
+  wanted f || return 0
   start_server "$server" wrk
   out=$(timeout $((seconds + 30)) wrk -t2 -c100 -d"${seconds}s" --latency "$BASE/")
   echo "$out" >"$results/wrk-$server.txt"
@@ -73,6 +85,13 @@ run_all_scenarios() {
   # would take minutes. The connection rate without replay is e.
   for s in ssehub reference; do
     run_load "$s" storm 100 100 $((100 * seconds)) "$seconds" 4 --storm $((10000 / scale)) --storm-replay 1000
+  done
+  # cluster (issue 15): one instance in memory mode against two sharing one Redis (each instance
+  # one io thread: as many as the memory instance's two), the same subscribers and offered rate.
+  # The subscribers and the 4 publisher connections are dealt out evenly over the two instances;
+  # every subscriber gets the events of both.
+  for s in ssehub ssehub-redis; do
+    run_load "$s" cluster $((1000 / scale)) 1000 $((1000 * seconds)) "$seconds" 4
   done
   # ssehub alone: 19 000 concurrent subscribers held idle, then still delivering.
   run_load ssehub hold19k $((19000 / scale)) 100 $((100 * 5)) 5 4 --hold $((seconds))

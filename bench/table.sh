@@ -3,6 +3,8 @@
 #   bench/table.sh bench/results/latest
 set -euo pipefail
 dir=${1:-$(dirname "$0")/results/latest}
+wrk_csv=() # absent when BENCH_SCENARIOS left out f (mawk stops at a missing file)
+[[ -f $dir/wrk.csv ]] && wrk_csv=("$dir/wrk.csv")
 
 awk -F, '
 FNR == 1 { for (i = 1; i <= NF; i++) col[FILENAME, $i] = i; next }
@@ -23,21 +25,50 @@ function get(labels, server, name,    n, k, i, j, x, parts, vals) {
 function num(x, digits) { return x == "" ? "-" : sprintf("%." digits "f", x) }
 function big(x) { return x == "" ? "-" : (x >= 1e6 ? sprintf("%.2fM", x / 1e6) : (x >= 1e4 ? sprintf("%.0fk", x / 1e3) : sprintf("%.0f", x))) }
 function ratio(a, b) { return (a == "" || b == "" || b + 0 == 0) ? "-" : sprintf("%.2f", a / b) }
+# The header comes with the first row: a run of the cluster scenario alone has none.
 function row(scn, what, a, b, l, shown_a, shown_b, shown_l, target) {
+  if (!headed++) {
+    print "| scenario | figure | ssehub | nchan | ssehub/nchan | limit | ssehub/limit | target |"
+    print "|---|---|---:|---:|---:|---:|---:|---|"
+  }
   printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", scn, what, shown_a, shown_b, ratio(a, b), shown_l, ratio(a, l), target
 }
 function shown(x, kind) { return kind == "ms" || kind == "s" ? num(x, 2) : big(x) }
 function ms(x) { return x == "" ? "" : x / 1000 }
-# A figure of ssehub, nchan and the practical limit (sse_reference) in one scenario.
+# A figure of ssehub, nchan and the practical limit (sse_reference) in one scenario; no row when
+# none of them ran it (BENCH_SCENARIOS).
 function fig(label, what, name, kind, target, scn,    a, b, l) {
   a = get(label, "ssehub", name); b = get(label, "nchan", name); l = get(label, "reference", name)
+  if (a == "" && b == "" && l == "") return
   if (kind == "ms") { a = ms(a); b = ms(b); l = ms(l) }
   row(scn == "" ? label : scn, what, a, b, l, shown(a, kind), shown(b, kind), shown(l, kind), target)
 }
+# Scenario cluster (issue 15): one instance in memory mode (server "ssehub") against two sharing
+# one Redis ("ssehub-redis"). Times are compared by their difference, the rest by redis/memory.
+function cfig(what, name, kind, target,    m, r, compared) {
+  m = v["cluster", "ssehub", col[lg, name]]; r = v["cluster", "ssehub-redis", col[lg, name]]
+  if (kind == "ms") { m = ms(m); r = ms(r) }
+  if (kind == "ms") compared = (m == "" || r == "") ? "-" : sprintf("%+.2f ms", r - m)
+  else compared = ratio(r, m)
+  printf "| %s | %s | %s | %s | %s |\n", what, shown(m, kind), shown(r, kind), compared, target
+}
+function cluster_table() {
+  if (headed) print ""
+  print "| cluster | memory (1 instance) | redis (2 instances + Redis) | redis/memory | target |"
+  print "|---|---:|---:|---:|---|"
+  cfig("achieved publish/s", "publish_per_s", "", "")
+  cfig("deliveries/s", "deliveries_per_s", "", "")
+  cfig("server CPU-s while publishing (Redis counted)", "server_cpu_publish_s", "s", "")
+  cfig("deliveries per server CPU-s", "deliveries_per_cpu_s", "", ">= 0.75")
+  cfig("latency p50 (ms)", "p50_us", "ms", "<= +2 ms")
+  cfig("latency p99 (ms)", "p99_us", "ms", "")
+  cfig("publish round trip p50 (ms)", "publish_rtt_p50_us", "ms", "")
+  cfig("publish round trip p99 (ms)", "publish_rtt_p99_us", "ms", "")
+  cfig("events missed", "missed", "", "")
+  cfig("events out of order", "out_of_order", "", "")
+}
 END {
   lg = dir "/loadgen.csv"
-  print "| scenario | figure | ssehub | nchan | ssehub/nchan | limit | ssehub/limit | target |"
-  print "|---|---|---:|---:|---:|---:|---:|---|"
   fig("a", "latency p50 (ms)", "p50_us", "ms", "")
   fig("a", "latency p90 (ms)", "p90_us", "ms", "")
   fig("a", "latency p99 (ms)", "p99_us", "ms", "ratio <= 0.5")
@@ -67,7 +98,8 @@ END {
   fig("storm", "clients/s served 1 000 events of replay", "storm_per_s", "", ">= 10k/s")
   fig("storm", "time until every client has its replay (s)", "storm_s", "s", "")
   fig("storm", "live latency p99 during the storm (ms)", "p99_us", "ms", "< 50 ms")
-  row("f", "wrk GET / requests/s (ssehub vs nginx)", wrk["ssehub"], wrk["nginx2"], "", big(wrk["ssehub"]), big(wrk["nginx2"]), "-", "ratio >= 1")
+  if (("ssehub" in wrk) || ("nginx2" in wrk))
+    row("f", "wrk GET / requests/s (ssehub vs nginx)", wrk["ssehub"], wrk["nginx2"], "", big(wrk["ssehub"]), big(wrk["nginx2"]), "-", "ratio >= 1")
   if (seen["hold19k", "ssehub"]) {
     n = get("hold19k", "ssehub", "connected"); per = get("hold19k", "ssehub", "bytes_per_subscriber")
     base = get("hold19k", "ssehub", "rss_before_kb") * 1024
@@ -79,21 +111,25 @@ END {
     printf "Extrapolated to 100 000 idle subscribers: %.0f MiB (%.0f MiB base + 100 000 x %.0f B).\n", \
       (base + 1e5 * per) / 1048576, base / 1048576, per
   }
-}' dir="$dir" "$dir/loadgen.csv" "$dir/wrk.csv" 2>/dev/null || true
+  if (seen["cluster", "ssehub"] || seen["cluster", "ssehub-redis"]) cluster_table()
+}' dir="$dir" "$dir/loadgen.csv" "${wrk_csv[@]}" 2>/dev/null || true
 
 # Every load run of the directory, one row each.
 echo
 awk -F, 'NR == 1 {
   for (i = 1; i <= NF; i++) c[$i] = i
-  print "| run | server | subscribers | offered events/s | published/s | deliveries/s | p50 ms | p99 ms | max ms | server CPU-s (kernel) | deliveries per CPU-s | loadgen CPU-s | missed / out of order |"
-  print "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  print "| run | server | subscribers | offered events/s | published/s | deliveries/s | p50 ms | p99 ms | max ms | server CPU-s (kernel) | deliveries per CPU-s | loadgen CPU-s | missed / out of order | publish rtt p50 / p99 ms |"
+  print "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   next
 }
+# Columns added later are "-" in older results.
+function ms_or_dash(name) { return (name in c) ? sprintf("%.2f", $(c[name]) / 1000) : "-" }
 {
   r = $(c["offered_rate"]) + 0
-  printf "| %s | %s | %d | %s | %.0f | %.0f | %.1f | %.1f | %.1f | %.2f (%.2f) | %.0f | %.2f | %d / %d |\n",
+  printf "| %s | %s | %d | %s | %.0f | %.0f | %.1f | %.1f | %.1f | %.2f (%.2f) | %.0f | %.2f | %d / %d | %s / %s |\n",
     $(c["label"]), $(c["server"]), $(c["connected"]), (r == 0 ? "max" : r), $(c["publish_per_s"]),
     $(c["deliveries_per_s"]), $(c["p50_us"]) / 1000, $(c["p99_us"]) / 1000, $(c["max_us"]) / 1000,
     $(c["server_cpu_publish_s"]), $(c["server_sys_publish_s"]), $(c["deliveries_per_cpu_s"]),
-    $(c["loadgen_cpu_s"]), $(c["missed"]), $(c["out_of_order"])
+    $(c["loadgen_cpu_s"]), $(c["missed"]), $(c["out_of_order"]), ms_or_dash("publish_rtt_p50_us"),
+    ms_or_dash("publish_rtt_p99_us")
 }' "$dir/loadgen.csv"

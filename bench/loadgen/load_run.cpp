@@ -72,11 +72,23 @@ void collect(pool_set const& ps, publisher const& pub, run_result& r)
     }
     r.expected = r.published * r.connected;
     r.deliver_s = first ? static_cast<double>(last_delivery - first) / 1e6 : 0;
+    r.publish_round_trip = pub.round_trip();
+}
+
+// The CPU each server process spent between two samples, and what it is.
+std::vector<process_cpu> cpu_by_process(std::vector<pid_t> const& pids, std::vector<proc_sample> const& from,
+                                        std::vector<proc_sample> const& to)
+{
+    std::vector<process_cpu> out;
+    for (std::size_t i = 0; i < pids.size(); ++i)
+        out.push_back({pids[i], process_name(pids[i]), to[i].cpu_seconds - from[i].cpu_seconds,
+                       to[i].system_seconds - from[i].system_seconds});
+    return out;
 }
 
 } // namespace
 
-run_result run_load(options const& o, target const& subscribe, target const& publish)
+run_result run_load(options const& o, std::vector<target> const& subscribe, std::vector<target> const& publish)
 {
     run_result r;
     r.label = o.label;
@@ -84,11 +96,11 @@ run_result run_load(options const& o, target const& subscribe, target const& pub
     r.requested = o.subscribers;
     r.offered_rate = o.rate;
     r.publish_window = o.publish_window;
-    auto const sample = [&] { return o.server_pid ? sample_process(o.server_pid) : std::nullopt; };
+    auto const sample = [&] { return o.server_pids.empty() ? std::nullopt : sample_processes(o.server_pids); };
 
     run_control control;
     auto ps = make_pools(subscribe, o.subscribers, o.threads, o.ramp_in_flight, o.ramp_rate, storm_seed(o));
-    publisher pub(publish, publish_request(publish.path, publish.host_header, o.headers, o.publish_body, o.payload_bytes),
+    publisher pub(make_publish_endpoints(publish, o.headers, o.publish_body, o.payload_bytes),
                   publish_options{o.publishers, o.events, o.rate, static_cast<std::int64_t>(o.duration_s * 1e6),
                                   o.publish_window});
     std::vector<std::thread> threads;
@@ -117,12 +129,14 @@ run_result run_load(options const& o, target const& subscribe, target const& pub
 
     collect(ps, pub, r);
     if (before && connected && held && after) {
-        r.rss_before_kb = before->rss_kb;
-        r.rss_connected_kb = connected->rss_kb;
-        r.rss_end_kb = after->rss_kb;
-        r.server_cpu_connect_s = connected->cpu_seconds - before->cpu_seconds;
-        r.server_cpu_publish_s = after->cpu_seconds - held->cpu_seconds;
-        r.server_sys_publish_s = after->system_seconds - held->system_seconds;
+        auto const b = total(*before), c = total(*connected), h = total(*held), a = total(*after);
+        r.rss_before_kb = b.rss_kb;
+        r.rss_connected_kb = c.rss_kb;
+        r.rss_end_kb = a.rss_kb;
+        r.server_cpu_connect_s = c.cpu_seconds - b.cpu_seconds;
+        r.server_cpu_publish_s = a.cpu_seconds - h.cpu_seconds;
+        r.server_sys_publish_s = a.system_seconds - h.system_seconds;
+        r.server_processes = cpu_by_process(o.server_pids, *held, *after);
     }
     r.loadgen_cpu_s = own_cpu_seconds();
     return r;

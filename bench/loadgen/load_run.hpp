@@ -6,8 +6,11 @@
 #include "run_result.hpp"
 #include "target.hpp"
 
+#include <vector>
+
 namespace loadgen {
 
-run_result run_load(options const& o, target const& subscribe, target const& publish);
+// subscribe, publish: the servers, parsed from o's URLs in order (at least one each).
+run_result run_load(options const& o, std::vector<target> const& subscribe, std::vector<target> const& publish);
 
 } // namespace loadgen

@@ -24,8 +24,8 @@ void on_alarm(int)
 int main(int argc, char** argv)
 {
     auto o = loadgen::parse_options(argc, argv);
-    auto const subscribe = loadgen::parse_target(o.subscribe_url);
-    auto const publish = loadgen::parse_target(o.publish_url);
+    auto const subscribe = loadgen::parse_targets(o.subscribe_urls);
+    auto const publish = loadgen::parse_targets(o.publish_urls);
     if (!subscribe || !publish)
         return 2;
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <sys/types.h>
 #include <vector>
@@ -9,8 +10,9 @@
 namespace loadgen {
 
 struct options {
-    std::string subscribe_url;
-    std::string publish_url;
+    // Several of each spread the load round-robin (round_robin.hpp): a cluster's instances.
+    std::vector<std::string> subscribe_urls;
+    std::vector<std::string> publish_urls;
     std::size_t subscribers = 100;
     std::size_t threads = 1;
     std::size_t ramp_in_flight = 256;
@@ -27,7 +29,7 @@ struct options {
     std::size_t payload_bytes = 100;
     std::string publish_body = "%P";
     std::vector<std::string> headers;
-    pid_t server_pid = 0;
+    std::vector<pid_t> server_pids; // CPU and RSS are summed over them (0s are dropped: none)
     std::string label = "run";
     std::string server_name = "server";
     std::string csv_path;
@@ -37,7 +39,11 @@ struct options {
     std::uint64_t storm_replay = 1000; // events replayed to each of them
 };
 
-// Parses argv; exits with 0 for --help and 2 for a bad command line.
+// Parses argv into o. nullopt: the run can go on; else the exit code (0 after --help, 2 for a
+// bad command line), with the reason printed.
+std::optional<int> read_options(int argc, char const* const* argv, options& o);
+
+// read_options, exiting with its code when the run cannot go on.
 options parse_options(int argc, char** argv);
 
 } // namespace loadgen

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "clock.hpp"
+#include "round_robin.hpp"
 #include "subscriber_pool.hpp"
 
 #include <chrono>
@@ -32,17 +33,19 @@ void wait_until(double seconds, Done done)
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
 }
 
-// `count` subscribers over `threads` pools, each allowed its share of `in_flight` and `rate`.
-inline pool_set make_pools(target const& t, std::size_t count, std::size_t threads, std::size_t in_flight, double rate,
-                           replay_seed seed = {}, std::string const& extra_headers = {})
+// `count` subscribers over `threads` pools, each allowed its share of `in_flight` and `rate`,
+// and dealt out over the servers in turn (round_robin.hpp).
+inline pool_set make_pools(std::vector<target> const& servers, std::size_t count, std::size_t threads,
+                           std::size_t in_flight, double rate, replay_seed seed = {}, std::string const& extra_headers = {})
 {
     pool_set out;
     for (std::size_t i = 0; i < threads; ++i) {
+        auto const share = slice_of(count, threads, i);
         ramp_options ramp;
-        ramp.count = count / threads + (i < count % threads ? 1 : 0);
+        ramp.count = share.count;
         ramp.in_flight = std::max<std::size_t>(1, in_flight / threads);
         ramp.rate = rate / static_cast<double>(threads);
-        out.push_back(std::make_unique<subscriber_pool>(t, ramp, seed, extra_headers));
+        out.push_back(std::make_unique<subscriber_pool>(servers, share.first, ramp, seed, extra_headers));
     }
     return out;
 }

@@ -57,6 +57,37 @@ std::optional<proc_sample> sample_process(pid_t pid)
     return proc_sample{cpu->user + cpu->system, cpu->system, *rss};
 }
 
+std::optional<std::vector<proc_sample>> sample_processes(std::vector<pid_t> const& pids)
+{
+    std::vector<proc_sample> out;
+    for (auto const pid : pids) {
+        auto const s = sample_process(pid);
+        if (!s)
+            return std::nullopt;
+        out.push_back(*s);
+    }
+    return out;
+}
+
+proc_sample total(std::vector<proc_sample> const& samples)
+{
+    proc_sample sum;
+    for (auto const& s : samples) {
+        sum.cpu_seconds += s.cpu_seconds;
+        sum.system_seconds += s.system_seconds;
+        sum.rss_kb += s.rss_kb;
+    }
+    return sum;
+}
+
+std::string process_name(pid_t pid)
+{
+    std::ifstream in("/proc/" + std::to_string(pid) + "/comm");
+    std::string name;
+    std::getline(in, name);
+    return name;
+}
+
 double own_cpu_seconds()
 {
     rusage u{};

@@ -7,6 +7,7 @@ namespace loadgen {
 
 publish_connection::publish_connection(std::size_t window_)
     : window(std::max<std::size_t>(1, window_))
+    , sent_at_(window)
     , out_(window * max_request_bytes)
 {
 }
@@ -22,10 +23,19 @@ std::span<char> publish_connection::room()
     return {out_.data() + out_size_, out_.size() - out_size_};
 }
 
-void publish_connection::queued(std::size_t n)
+void publish_connection::queued(std::size_t n, std::int64_t sent_us)
 {
     out_size_ += n;
+    sent_at_[(oldest_ + in_flight) % window] = sent_us;
     ++in_flight;
+}
+
+std::int64_t publish_connection::answered()
+{
+    auto const sent_us = sent_at_[oldest_];
+    oldest_ = (oldest_ + 1) % window;
+    --in_flight;
+    return sent_us;
 }
 
 void publish_connection::sent(std::size_t n)
@@ -39,6 +49,7 @@ void publish_connection::restart(int new_fd)
 {
     fd = new_fd;
     in_flight = 0;
+    oldest_ = 0;
     out_size_ = out_sent_ = 0;
     wants_out = false;
     responses.reset();

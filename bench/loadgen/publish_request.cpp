@@ -47,4 +47,14 @@ std::size_t publish_request::build(std::span<char> out, payload_fields const& f)
     return total;
 }
 
+std::vector<publish_endpoint> make_publish_endpoints(std::vector<target> const& servers,
+                                                     std::vector<std::string> const& headers,
+                                                     std::string const& body_template, std::size_t payload_bytes)
+{
+    std::vector<publish_endpoint> out;
+    for (auto const& t : servers)
+        out.push_back({t, publish_request(t.path, t.host_header, headers, body_template, payload_bytes)});
+    return out;
+}
+
 } // namespace loadgen

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "payload.hpp"
+#include "target.hpp"
 
 #include <span>
 #include <string>
@@ -26,5 +27,15 @@ private:
     std::string body_suffix_; // and after it
     std::size_t payload_bytes_;
 };
+
+// A server to publish to and the request made for it (its path and Host header).
+struct publish_endpoint {
+    target where;
+    publish_request request;
+};
+
+std::vector<publish_endpoint> make_publish_endpoints(std::vector<target> const& servers,
+                                                     std::vector<std::string> const& headers,
+                                                     std::string const& body_template, std::size_t payload_bytes);
 
 } // namespace loadgen

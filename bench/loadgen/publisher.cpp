@@ -1,6 +1,7 @@
 #include "publisher.hpp"
 
 #include "clock.hpp"
+#include "round_robin.hpp"
 
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -17,16 +18,17 @@ constexpr int max_reconnects = 20;
 
 } // namespace
 
-publisher::publisher(target const& t, publish_request request, publish_options options)
-    : target_(t)
-    , request_(std::move(request))
+publisher::publisher(std::vector<publish_endpoint> endpoints, publish_options options)
+    : endpoints_(std::move(endpoints))
     , options_(options)
     , epoll_fd_(epoll_create1(EPOLL_CLOEXEC))
     , conns_(std::max<std::size_t>(1, options.connections), connection(options.window))
     , read_buffer_(16 * 1024)
 {
-    for (std::size_t i = 0; i < conns_.size(); ++i)
+    for (std::size_t i = 0; i < conns_.size(); ++i) {
         conns_[i].index = static_cast<std::uint32_t>(i);
+        conns_[i].server = static_cast<std::uint32_t>(server_of(i, endpoints_.size()));
+    }
 }
 
 publisher::~publisher()
@@ -113,7 +115,7 @@ void publisher::open(connection& c)
         c.st = state::dead;
         return;
     }
-    c.restart(start_connect(target_));
+    c.restart(start_connect(endpoints_[c.server].where));
     if (c.fd < 0) {
         c.st = state::closed;
         return;
@@ -131,12 +133,13 @@ void publisher::top_up(connection& c)
     auto const now = now_ns();
     while (c.can_start() && may_send(now)) {
         auto const sent_us = now_us();
-        auto const size = request_.build(c.room(), payload_fields{options_.first_publisher + c.index, ++c.seq, sent_us});
+        auto const size = endpoints_[c.server].request.build(c.room(),
+                                                             payload_fields{options_.first_publisher + c.index, ++c.seq, sent_us});
         if (size == 0) {
             c.st = state::dead; // cannot happen with payloads of at most 900 bytes
             break;
         }
-        c.queued(size);
+        c.queued(size, sent_us);
         ++started_;
         if (progress_.first_sent_us.load(std::memory_order_relaxed) == 0)
             progress_.first_sent_us.store(sent_us, std::memory_order_relaxed);
@@ -205,13 +208,17 @@ void publisher::on_readable(connection& c)
         return;
     }
     bool unsolicited = false, closing = false;
+    auto const now = now_us();
     bool const ok = c.responses.feed({read_buffer_.data(), static_cast<std::size_t>(n)}, [&](auto const& r) {
         if (c.in_flight == 0 || closing) {
             unsolicited = true; // more answers than requests: the exchange is out of step
             return;
         }
-        --c.in_flight;
-        ++(r.status / 100 == 2 ? acked_ : failed_);
+        auto const sent_us = c.answered();
+        bool const accepted = r.status / 100 == 2;
+        ++(accepted ? acked_ : failed_);
+        if (accepted)
+            round_trip_.record(now - sent_us);
         closing = !r.keep_alive;
     });
     if (!ok || unsolicited) {

@@ -2,8 +2,11 @@
 // requests in flight on each, sending up to `events` events at `rate` per second (0: as fast as
 // they are answered) for at most `duration`. Connection i is publisher `first_publisher + i` in
 // the payload; it numbers its events 1, 2, 3... and stamps the send time just before writing.
+// Connection i publishes to server i mod n of the endpoints (round_robin.hpp). The publish
+// round trip is that send time -> the matched 2xx answer.
 #pragma once
 
+#include "latency_histogram.hpp"
 #include "publish_connection.hpp"
 #include "publish_request.hpp"
 #include "run_control.hpp"
@@ -35,13 +38,14 @@ struct alignas(64) publish_progress {
 
 class publisher {
 public:
-    publisher(target const& t, publish_request request, publish_options options);
+    publisher(std::vector<publish_endpoint> endpoints, publish_options options);
     ~publisher();
     publisher(publisher const&) = delete;
     publisher& operator=(publisher const&) = delete;
 
     void run(run_control const& control); // the thread's body; returns at run_phase::stop
     publish_progress const& progress() const { return progress_; }
+    latency_histogram const& round_trip() const { return round_trip_; } // after run() returned
 
 private:
     using connection = publish_connection;
@@ -57,8 +61,7 @@ private:
     void on_readable(connection& c);
     void on_broken(connection& c);
 
-    target target_;
-    publish_request request_;
+    std::vector<publish_endpoint> endpoints_;
     publish_options options_;
     int epoll_fd_ = -1;
     std::vector<connection> conns_;
@@ -67,6 +70,7 @@ private:
     std::uint64_t acked_ = 0, failed_ = 0;
     std::int64_t start_ns_ = 0;
     std::int64_t deadline_ns_ = 0;
+    latency_histogram round_trip_;
     publish_progress progress_;
 };
 

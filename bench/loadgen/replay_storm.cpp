@@ -15,10 +15,10 @@ replay_seed storm_seed(options const& o)
     return {static_cast<std::uint32_t>(o.publishers), o.storm_replay + 1};
 }
 
-replay_storm::replay_storm(options const& o, target const& subscribe, target const& publish)
+replay_storm::replay_storm(options const& o, std::vector<target> const& subscribe, std::vector<target> const& publish)
     : o_(o)
     , subscribe_(subscribe)
-    , publish_(publish)
+    , publish_(publish.front())
     , seed_(storm_seed(o))
 {
 }
@@ -27,7 +27,7 @@ replay_storm::~replay_storm() { stop(); }
 
 bool replay_storm::seed(pool_set const& live)
 {
-    publisher seeder(publish_, publish_request(publish_.path, publish_.host_header, o_.headers, o_.publish_body, o_.payload_bytes),
+    publisher seeder(make_publish_endpoints({publish_}, o_.headers, o_.publish_body, o_.payload_bytes),
                      publish_options{1, seed_.last, 0, 60'000'000, 32, seed_.publisher});
     run_control control;
     control.set(run_phase::publish);

@@ -23,7 +23,9 @@ replay_seed storm_seed(options const& o);
 
 class replay_storm {
 public:
-    replay_storm(options const& o, target const& subscribe, target const& publish);
+    // The storm's clients are dealt out over the subscribe servers; the seed goes to the first
+    // publish server.
+    replay_storm(options const& o, std::vector<target> const& subscribe, std::vector<target> const& publish);
     ~replay_storm(); // stops and joins the storm's threads
     replay_storm(replay_storm const&) = delete;
     replay_storm& operator=(replay_storm const&) = delete;
@@ -41,7 +43,8 @@ private:
     void stop();
 
     options const& o_;
-    target subscribe_, publish_;
+    std::vector<target> subscribe_;
+    target publish_;
     replay_seed seed_;
     run_control control_;
     pool_set pools_;

@@ -43,7 +43,15 @@ void print_summary(std::ostream& out, run_result const& r)
         << " subscribers, at most " << r.streams.max_missed << " each); out of order " << r.streams.out_of_order
         << " (" << r.streams.streams_out_of_order << " subscribers)\n"
         << std::setprecision(2) << "cpu seconds   server " << r.server_cpu_connect_s << " connecting, "
-        << r.server_cpu_publish_s << " publishing (" << r.server_sys_publish_s << " in the kernel); load generator " << r.loadgen_cpu_s << " in all\n";
+        << r.server_cpu_publish_s << " publishing (" << r.server_sys_publish_s << " in the kernel); load generator " << r.loadgen_cpu_s << " in all\n"
+        << "publish rtt us p50 " << r.publish_round_trip.percentile(0.5) << "  p99 " << r.publish_round_trip.percentile(0.99)
+        << "  max " << r.publish_round_trip.max() << " (" << r.publish_round_trip.count() << " answered 2xx)\n";
+    if (r.server_processes.size() > 1) {
+        out << "cpu by process";
+        for (auto const& p : r.server_processes)
+            out << "  " << p.name << ' ' << p.pid << ": " << p.cpu_s << " (" << p.sys_s << " kernel)";
+        out << '\n';
+    }
     if (r.storm_clients)
         out << "storm         " << r.storm_connected << " of " << r.storm_clients << " connected in " << r.storm_connect_s
             << " s, " << r.storm_replayed << " replayed in full in " << r.storm_s << " s (" << std::setprecision(0)
@@ -64,7 +72,8 @@ bool append_csv(std::string const& path, run_result const& r)
                "rss_connected_kb,rss_end_kb,bytes_per_subscriber,offered_rate,published,publish_failed,publish_per_s,"
                "deliveries,expected,deliveries_per_s,p50_us,p90_us,p99_us,max_us,missed,subscribers_missing,"
                "out_of_order,server_cpu_connect_s,server_cpu_publish_s,server_sys_publish_s,deliveries_per_cpu_s,loadgen_cpu_s,"
-               "publish_window,storm_clients,storm_connected,storm_replayed,storm_frames,storm_connect_s,storm_s,storm_per_s\n";
+               "publish_window,storm_clients,storm_connected,storm_replayed,storm_frames,storm_connect_s,storm_s,storm_per_s,"
+               "publish_rtt_p50_us,publish_rtt_p99_us\n";
     out << std::fixed << std::setprecision(3) << r.label << ',' << r.server << ',' << r.requested << ','
         << r.connected << ',' << r.failed << ',' << r.dropped << ',' << r.connect_s << ',' << r.connect_rate() << ','
         << r.rss_before_kb << ',' << r.rss_connected_kb << ',' << r.rss_end_kb << ',' << r.bytes_per_subscriber()
@@ -76,7 +85,8 @@ bool append_csv(std::string const& path, run_result const& r)
         << r.deliveries_per_cpu_s() << ','
         << r.loadgen_cpu_s << ',' << r.publish_window << ',' << r.storm_clients << ',' << r.storm_connected << ','
         << r.storm_replayed << ',' << r.storm_frames << ',' << r.storm_connect_s << ',' << r.storm_s << ','
-        << r.storm_rate() << '\n';
+        << r.storm_rate() << ',' << r.publish_round_trip.percentile(0.5) << ','
+        << r.publish_round_trip.percentile(0.99) << '\n';
     return static_cast<bool>(out);
 }
 

@@ -7,8 +7,18 @@
 #include <cstdint>
 #include <iosfwd>
 #include <string>
+#include <sys/types.h>
+#include <vector>
 
 namespace loadgen {
+
+// One server process's part of the CPU time while publishing (a cluster has several).
+struct process_cpu {
+    pid_t pid = 0;
+    std::string name; // "ssehub", "redis-server"
+    double cpu_s = 0;
+    double sys_s = 0;
+};
 
 struct run_result {
     std::string label;
@@ -39,6 +49,8 @@ struct run_result {
     std::uint64_t foreign_events = 0;
     std::uint64_t truncated_events = 0;
     std::size_t publish_window = 1;
+    latency_histogram publish_round_trip; // a request's write -> its 2xx answer
+    std::vector<process_cpu> server_processes; // server_cpu_publish_s per process
     // A replay storm (replay_storm.hpp)
     std::size_t storm_clients = 0;
     std::size_t storm_connected = 0;  // got their response head

@@ -1,6 +1,7 @@
 #include "subscriber_pool.hpp"
 
 #include "clock.hpp"
+#include "round_robin.hpp"
 
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -18,16 +19,20 @@ bool is_pending(phase p) { return p == phase::connecting || p == phase::reading_
 
 } // namespace
 
-subscriber_pool::subscriber_pool(target const& t, ramp_options ramp, replay_seed seed, std::string const& extra_headers)
-    : target_(t)
+subscriber_pool::subscriber_pool(std::vector<target> const& servers, std::size_t first, ramp_options ramp,
+                                 replay_seed seed, std::string const& extra_headers)
+    : servers_(servers)
     , ramp_(ramp)
-    , request_("GET " + t.path + " HTTP/1.1\r\nHost: " + t.host_header
-               + "\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\n" + extra_headers + "\r\n")
     , epoll_fd_(epoll_create1(EPOLL_CLOEXEC))
     , streams_(ramp.count)
     , read_buffer_(64 * 1024)
 {
     stats_.seed = seed;
+    for (auto const& t : servers_)
+        requests_.push_back("GET " + t.path + " HTTP/1.1\r\nHost: " + t.host_header
+                            + "\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\n" + extra_headers + "\r\n");
+    for (std::size_t i = 0; i < streams_.size(); ++i)
+        streams_[i].server = static_cast<std::uint32_t>(server_of(first + i, servers_.size()));
 }
 
 subscriber_pool::~subscriber_pool()
@@ -74,7 +79,7 @@ void subscriber_pool::start_connects(std::int64_t now_us, std::int64_t ramp_star
     while (started_ < allowed && pending_ < ramp_.in_flight) {
         auto& s = streams_[started_++];
         s.started_us = now_us;
-        s.fd = start_connect(target_);
+        s.fd = start_connect(servers_[s.server]);
         if (s.fd < 0) {
             s.set_state(phase::failed); // out of descriptors or ports: counted, not retried
             ++failed_;
@@ -96,8 +101,9 @@ void subscriber_pool::on_ready(subscriber_stream& s, std::uint32_t events)
             end(s, phase::failed);
             return;
         }
-        auto const sent = send(s.fd, request_.data(), request_.size(), MSG_NOSIGNAL);
-        if (sent != static_cast<ssize_t>(request_.size())) {
+        auto const& request = requests_[s.server];
+        auto const sent = send(s.fd, request.data(), request.size(), MSG_NOSIGNAL);
+        if (sent != static_cast<ssize_t>(request.size())) {
             end(s, phase::failed); // a request this small fits any fresh socket buffer
             return;
         }

@@ -1,4 +1,5 @@
-// One thread's share of the subscribers: an epoll loop that connects them with a bounded ramp
+// One thread's share of the subscribers, each connecting to its server in turn
+// (round_robin.hpp): an epoll loop that connects them with a bounded ramp
 // (at most `in_flight` connects pending, at most `rate` started per second), then reads every
 // stream with one read per readiness into one buffer shared by all of them. Storm clients send
 // extra request headers (Last-Event-ID) and count the replayed seed events.
@@ -34,8 +35,10 @@ struct stream_summary {
 
 class subscriber_pool {
 public:
+    // first: the number of this pool's first subscriber among all pools, which picks its server.
     // extra_headers: whole "Name: value\r\n" lines added to every subscribe request.
-    subscriber_pool(target const& t, ramp_options ramp, replay_seed seed = {}, std::string const& extra_headers = {});
+    subscriber_pool(std::vector<target> const& servers, std::size_t first, ramp_options ramp, replay_seed seed = {},
+                    std::string const& extra_headers = {});
     ~subscriber_pool();
     subscriber_pool(subscriber_pool const&) = delete;
     subscriber_pool& operator=(subscriber_pool const&) = delete;
@@ -56,9 +59,9 @@ private:
     void fail_pending();
     void publish_progress();
 
-    target target_;
+    std::vector<target> servers_;
+    std::vector<std::string> requests_; // the subscribe request for each server
     ramp_options ramp_;
-    std::string request_;
     int epoll_fd_ = -1;
     std::vector<subscriber_stream> streams_;
     std::size_t started_ = 0;

@@ -26,6 +26,7 @@ public:
     phase state() const { return phase_; }
     void set_state(phase p) { phase_ = p; }
     int fd = -1;
+    std::uint32_t server = 0; // its server among the pool's (round_robin.hpp)
     std::int64_t started_us = 0;
 
     std::uint64_t received() const { return received_; }

@@ -46,6 +46,18 @@ std::optional<target> parse_target(std::string const& url)
     return t;
 }
 
+std::optional<std::vector<target>> parse_targets(std::vector<std::string> const& urls)
+{
+    std::vector<target> out;
+    for (auto const& url : urls) {
+        auto t = parse_target(url);
+        if (!t)
+            return std::nullopt;
+        out.push_back(std::move(*t));
+    }
+    return out;
+}
+
 int start_connect(target const& t)
 {
     int const fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace loadgen {
 
@@ -17,6 +18,9 @@ struct target {
 // Accepts http://127.0.0.1[:port][/path] or http://localhost[...] only: this tool never sends
 // traffic anywhere else. nullopt (and a message on stderr) for anything else.
 std::optional<target> parse_target(std::string const& url);
+
+// Every URL parsed, in order; nullopt when one of them is refused.
+std::optional<std::vector<target>> parse_targets(std::vector<std::string> const& urls);
 
 // A non-blocking TCP socket whose connect to `t` has started; -1 when no socket could be made
 // (errno tells why). SO_LINGER 0 is set so that closing it leaves no TIME_WAIT behind: repeated
