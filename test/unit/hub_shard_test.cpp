@@ -195,4 +195,47 @@ BOOST_AUTO_TEST_CASE(the_sweep_cuts_a_stream_whose_write_stalls_past_the_write_t
     BOOST_TEST(f.shard->counters().stalled_disconnects.load() == 1u);
 }
 
+// Was a bug (issue 17): during a storm of new streams, each with a replay to write, the pass's
+// next turn and the drain's timer waited behind every session start queued before them, and
+// live events reached the streams already open only after the whole queue (557 ms p99).
+BOOST_AUTO_TEST_CASE(a_new_stream_first_runs_the_turn_that_waits_in_the_queue)
+{
+    shard_fixture f;
+    f.options.subscribers_per_turn = 2;
+    f.start();
+    for (int i = 0; i < 5; ++i)
+        f.subscribe();
+    f.publish("t");
+    f.io.restart();
+    BOOST_REQUIRE_EQUAL(f.io.poll_one(), 1u); // the first turn; the next is queued
+    BOOST_TEST(f.delivered() == 2u);
+    f.subscribe(); // no handler runs: the queued turn runs here
+    BOOST_TEST(f.delivered() == 4u);
+    f.subscribe();
+    BOOST_TEST(f.delivered() == 5u);
+    f.run(); // the queued turns find nothing left to do: no frame twice
+    BOOST_TEST(f.delivered() == 5u);
+    for (std::size_t i = 0; i < 5; ++i)
+        BOOST_TEST(read_available(f.clients[i]) == "id: 1\ndata: x\n\n");
+}
+
+BOOST_AUTO_TEST_CASE(a_new_stream_first_runs_an_overdue_drain_and_only_an_overdue_one)
+{
+    shard_fixture f;
+    f.options.delivery_interval = 10ms;
+    f.start();
+    auto const live = f.subscribe();
+    f.publish("t");
+    f.run(); // the first drain: due at once
+    BOOST_TEST(f.delivered() == 1u);
+    f.publish("t"); // its wake is queued, not run
+    f.now += 1ms;
+    f.subscribe(); // not due yet: the drain waits for its timer
+    BOOST_TEST(f.delivered() == 1u);
+    f.now += 10ms;
+    f.subscribe(); // overdue: it runs here, before the new stream
+    BOOST_TEST(f.delivered() == 2u);
+    BOOST_TEST(read_available(f.clients[live]) == "id: 1\ndata: x\n\nid: 2\ndata: x\n\n");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -51,7 +51,10 @@ hub_shard::~hub_shard() = default;
 void hub_shard::wake()
 {
     if (!wake_pending_.exchange(true, std::memory_order_acq_rel))
-        net::post(ctx_, [this] { schedule_drain(); });
+        net::post(ctx_, [this] {
+            if (wake_pending_.load(std::memory_order_acquire)) // else a drain since took it (catch_up)
+                schedule_drain();
+        });
 }
 
 void hub_shard::stop()
@@ -152,6 +155,7 @@ void hub_shard::ask_log(std::shared_ptr<pending_stream> p, subscription_start co
 
 void hub_shard::start_stream(std::shared_ptr<pending_stream> p, subscription_start start)
 {
+    catch_up();
     if (start.next == subscription_start::step::read_log || start.next == subscription_start::step::check_top)
         start = hub_.history_lost(start.requested); // asked again after a top check: never a loop
     bool const not_ready = start.next == subscription_start::step::not_ready;
@@ -204,15 +208,40 @@ void hub_shard::schedule_drain()
         drain();
         return;
     }
+    drain_armed_ = true;
+    drain_due_ = due;
     drain_timer_.expires_at(due);
     drain_timer_.async_wait([this](boost::system::error_code ec) {
-        if (!ec)
+        if (!ec && drain_armed_)
             drain();
     });
 }
 
+void hub_shard::catch_up()
+{
+    // A storm of new streams, each with a replay to write, queues ahead of the drain's timer and
+    // of the pass's next turn: the streams already open would wait behind all of them (issue 17:
+    // live events during a replay storm). Each new stream first runs what is overdue, so live
+    // delivery advances with every stream that starts.
+    if (stopping_)
+        return;
+    if (pass_active_) {
+        if (turn_posted_)
+            continue_pass();
+        return;
+    }
+    if (drain_armed_) {
+        if (options_.clock() >= drain_due_)
+            drain();
+        return;
+    }
+    if (wake_pending_.load(std::memory_order_acquire)) // the wake's post is still queued
+        schedule_drain();
+}
+
 void hub_shard::drain()
 {
+    drain_armed_ = false;
     last_drain_ = options_.clock();
     // Cleared before pulling: a publish that lands after the pull posts again, and the pass
     // that is then in progress is followed by another.
@@ -225,6 +254,7 @@ void hub_shard::drain()
 
 void hub_shard::continue_pass()
 {
+    turn_posted_ = false;
     context_.now = options_.clock();
     // Every turn takes what was published meanwhile: the rest of the pass writes it too.
     pull();
@@ -237,7 +267,11 @@ void hub_shard::continue_pass()
         pass_min_cursor_ = std::min(pass_min_cursor_, s->cursor());
     }
     if (pass_left_ > 0) {
-        net::post(ctx_, [this] { continue_pass(); }); // behind the work that queued meanwhile
+        turn_posted_ = true;
+        net::post(ctx_, [this] {
+            if (turn_posted_) // else catch_up ran it
+                continue_pass();
+        }); // behind the work that queued meanwhile
         return;
     }
     pass_active_ = false;

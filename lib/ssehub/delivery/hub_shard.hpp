@@ -62,6 +62,7 @@ private:
     void start_stream(std::shared_ptr<pending_stream> p, subscription_start start);
     void ask_log(std::shared_ptr<pending_stream> p, subscription_start const& start);
     void schedule_drain();
+    void catch_up();       // an overdue drain or the pass's next turn, now
     void drain();          // starts a fan-out pass
     void continue_pass();  // one turn of the pass in progress
     void pull();           // appends newly published frames to the window
@@ -89,6 +90,11 @@ private:
     bool pass_again_ = false;        // woken during the pass: another pass follows
     std::size_t pass_left_ = 0;
     std::uint64_t pass_min_cursor_ = 0; // lowest cursor of those visited or added in the pass
+    // A drain or a turn may run before its queued handler (catch_up): the handler then finds
+    // these cleared and does nothing.
+    bool drain_armed_ = false;       // drain_timer_ waits for drain_due_
+    bool turn_posted_ = false;       // the pass's next turn is queued
+    std::chrono::steady_clock::time_point drain_due_{};
     net::steady_timer drain_timer_;
     net::steady_timer sweep_timer_;
     std::size_t throttle_index_ = 0; // this shard in the hub's publish_throttle

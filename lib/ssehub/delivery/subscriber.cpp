@@ -3,6 +3,7 @@
 #include "ssehub/delivery/write_now.hpp"
 #include "ssehub/sse/sse_encoder.hpp"
 
+#include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
@@ -31,8 +32,10 @@ subscriber::subscriber(tcp_socket socket, stream_context& context, topic_filter 
     , expires_(expires)
 {
     boost::system::error_code ec;
-    remote_ = socket_.remote_endpoint(ec);
-    socket_.non_blocking(true, ec); // write_more() writes directly and falls back to async
+    if (spdlog::should_log(spdlog::level::info)) // only the end-of-stream line needs it: a syscall saved
+        remote_ = socket_.remote_endpoint(ec);
+    if (!socket_.non_blocking()) // the session usually set it already (each set is an ioctl)
+        socket_.non_blocking(true, ec); // write_more() writes directly and falls back to async
     // Bounds what a client that stops reading holds in the kernel: autotuning would let it
     // grow to tcp_wmem's maximum, beyond client_queue_bytes and out of our accounting.
     if (auto const bytes = context.options.send_buffer_bytes; bytes > 0)
@@ -48,21 +51,17 @@ void subscriber::start()
 void subscriber::watch_peer()
 {
     // A browser never sends anything after its GET, so readability means it closed (or broke
-    // the protocol): either way the stream ends now instead of at the next failed write.
-    socket_.async_wait(tcp_socket::wait_read, [self = shared_from_this()](boost::system::error_code ec) {
-        if (ec || self->closed_)
-            return;
-        // Readiness can be stale: the reactor may report an edge that came before this wait
-        // began (the request bytes the session has read since). Only an end of stream, an
-        // error or bytes after the request end the stream.
-        char byte = 0;
-        boost::system::error_code peek;
-        self->socket_.receive(net::buffer(&byte, 1), tcp_socket::message_peek, peek);
-        if (peek == net::error::would_block || peek == net::error::try_again)
-            self->watch_peer();
-        else
-            self->close("peer closed");
-    });
+    // the protocol): either way the stream ends now instead of at the next failed write. A
+    // peeking receive rather than a wait: on a stale edge (the request bytes the session has
+    // read since) the reactor retries the receive itself, where a wait would wake this stream
+    // for nothing and re-arm the descriptor (two system calls more per stream).
+    auto const memory = handler_memory_allocator<void, watch_bytes>(watch_memory_);
+    socket_.async_receive(net::buffer(&peeked_, 1), tcp_socket::message_peek,
+                          net::bind_allocator(memory, [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+                              if (self->closed_ || ec == net::error::operation_aborted)
+                                  return;
+                              self->close("peer closed"); // end of stream, an error, or a byte after the request
+                          }));
 }
 
 void subscriber::on_window_grew()
@@ -285,9 +284,11 @@ void subscriber::end(char const* why, bool abortive)
         socket_.set_option(net::socket_base::linger(true, 0), ec);
     else if (ending_)
         socket_.shutdown(tcp_socket::shutdown_send, ec);
-    auto const ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - started_).count();
-    spdlog::info("stream end path=/events status=200 bytes={} events={} duration_ms={} client={}:{} reason=\"{}\"",
-                 bytes_sent_, frames_sent_, ms, remote_.address().to_string(), remote_.port(), why);
+    if (spdlog::should_log(spdlog::level::info)) { // formatting the address costs (inet_ntop): skip it unused
+        auto const ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - started_).count();
+        spdlog::info("stream end path=/events status=200 bytes={} events={} duration_ms={} client={}:{} reason=\"{}\"",
+                     bytes_sent_, frames_sent_, ms, remote_.address().to_string(), remote_.port(), why);
+    }
     socket_.close(ec);
     ctx_.remove(*this);
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "ssehub/delivery/connection_limit.hpp"
+#include "ssehub/delivery/handler_memory.hpp"
 #include "ssehub/delivery/stream_context.hpp"
 #include "ssehub/hub/hub.hpp"
 #include "ssehub/net.hpp"
@@ -60,6 +61,9 @@ private:
         std::uint64_t window_end = 0; // window ids from here on are not sent
     };
 
+    // The receive of watch_peer(), pending for the stream's whole life, lives here.
+    static constexpr std::size_t watch_bytes = 160;
+    handler_memory<watch_bytes> watch_memory_;
     tcp_socket socket_;
     connection_slot slot_;
     stream_context& ctx_;
@@ -87,6 +91,7 @@ private:
     bool writing_ = false;
     bool heartbeat_due_ = false;
     bool closed_ = false;
+    char peeked_ = 0;                  // watch_peer()'s receive buffer (the byte stays queued)
 };
 
 } // namespace ssehub

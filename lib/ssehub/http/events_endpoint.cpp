@@ -32,11 +32,15 @@ std::string stream_preamble(std::string_view opening_comment, std::uint64_t retr
 {
     // Close-delimited body (no Content-Length, no chunking): the stream ends when the
     // connection does, which every HTTP/1.x client and proxy understands.
-    std::string out = "HTTP/1.1 200 OK\r\n"
-                      "Content-Type: text/event-stream; charset=utf-8\r\n"
-                      "Cache-Control: no-cache\r\n"
-                      "X-Accel-Buffering: no\r\n"
-                      "Connection: close\r\n";
+    constexpr std::string_view head = "HTTP/1.1 200 OK\r\n"
+                                      "Content-Type: text/event-stream; charset=utf-8\r\n"
+                                      "Cache-Control: no-cache\r\n"
+                                      "X-Accel-Buffering: no\r\n"
+                                      "Connection: close\r\n";
+    std::string out;
+    // One allocation: room for the lines below and the position line the shard may add.
+    out.reserve(head.size() + extra_headers.size() + opening_comment.size() + 96);
+    out += head;
     out += extra_headers;
     out += "\r\n";
     // The first bytes go out at once so proxies forward the headers and clients see "open".

@@ -10,7 +10,6 @@
 #include "ssehub/delivery/hub_shard.hpp"
 #include "ssehub/hub/memory_event_log.hpp"
 #include "ssehub/server/capacity.hpp"
-#include "ssehub/server/heap_arenas.hpp"
 #include "ssehub/server/layer_options.hpp"
 #include "ssehub/server/metrics.hpp"
 #include "ssehub/server/periodic_task.hpp"
@@ -291,8 +290,6 @@ void plan_connections(config& cfg)
     cfg.max_connections = plan.max_connections;
     spdlog::info("open-file limit {} (started at {}, hard limit {}); max_streams {}, max_connections {}", files.soft,
                  files.before, files.hard, cfg.max_streams, cfg.max_connections);
-    if (auto const arenas = limit_heap_arenas(thread_count(cfg)))
-        spdlog::debug("malloc arenas: at most {}", arenas);
     for (auto const& w : plan.warnings)
         spdlog::warn("{}", w);
 }

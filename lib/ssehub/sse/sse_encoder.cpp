@@ -63,12 +63,18 @@ std::string encode_frame(std::uint64_t id, std::string_view body)
 
 std::string encode_position(std::uint64_t id)
 {
-    return "id: " + std::to_string(id) + "\n\n";
+    char line[32] = "id: ";
+    auto end = std::to_chars(line + 4, line + sizeof line - 2, id).ptr;
+    *end++ = '\n';
+    *end++ = '\n';
+    return std::string(line, end);
 }
 
 std::string encode_comment(std::string_view text)
 {
-    std::string out = ": ";
+    std::string out;
+    out.reserve(text.size() + 4);
+    out += ": ";
     for (char c : text)
         if (c != '\r' && c != '\n' && c != '\0')
             out += c;
