@@ -88,6 +88,9 @@ bool hub_shard::subscribe(tcp_socket socket, topic_filter topics, std::optional<
         socket.close(ec);
         return false;
     }
+    // Before the stream's start is computed: the pass it may finish trims the window below the
+    // streams it knows, and this one's start must not fall in what it trimmed.
+    catch_up();
     auto p = std::make_shared<pending_stream>(pending_stream{std::move(socket), topic_lists_.intern(std::move(topics)),
         last_event_id ? std::optional<std::string>(*last_event_id) : std::nullopt, std::move(preamble), std::move(slot), expires, {}, 0});
     auto start = hub_.subscribe(p->last_event_id, p->topics);
@@ -155,7 +158,6 @@ void hub_shard::ask_log(std::shared_ptr<pending_stream> p, subscription_start co
 
 void hub_shard::start_stream(std::shared_ptr<pending_stream> p, subscription_start start)
 {
-    catch_up();
     if (start.next == subscription_start::step::read_log || start.next == subscription_start::step::check_top)
         start = hub_.history_lost(start.requested); // asked again after a top check: never a loop
     bool const not_ready = start.next == subscription_start::step::not_ready;
