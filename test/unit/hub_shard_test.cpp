@@ -64,6 +64,20 @@ struct shard_fixture {
         io.poll();
     }
 
+    // `streams` streams, turns of 2, one event published: a pass that has run its first turn
+    // (2 delivered) with the next queued.
+    void start_a_pass_of_turns_of_two(int streams)
+    {
+        options.subscribers_per_turn = 2;
+        start();
+        for (int i = 0; i < streams; ++i)
+            subscribe();
+        publish("t");
+        io.restart();
+        BOOST_REQUIRE_EQUAL(io.poll_one(), 1u); // the wake: a pass starts with its first turn
+        BOOST_REQUIRE_EQUAL(delivered(), 2u);
+    }
+
     std::uint64_t delivered() const { return shard->counters().frames_delivered.load(); }
     std::int64_t streams() const { return shard->counters().subscribers.load(); }
 };
@@ -75,14 +89,7 @@ BOOST_AUTO_TEST_SUITE(hub_shard_test)
 BOOST_AUTO_TEST_CASE(a_pass_writes_to_subscribers_per_turn_streams_then_yields)
 {
     shard_fixture f;
-    f.options.subscribers_per_turn = 2;
-    f.start();
-    for (int i = 0; i < 5; ++i)
-        f.subscribe();
-    f.publish("t");
-    f.io.restart();
-    BOOST_REQUIRE_EQUAL(f.io.poll_one(), 1u); // the wake: a pass starts with its first turn
-    BOOST_TEST(f.delivered() == 2u);
+    f.start_a_pass_of_turns_of_two(5);
     // The next turns are posted behind what queued meanwhile: one handler each.
     std::vector<std::uint64_t> seen{f.delivered()};
     while (f.io.poll_one() > 0)
@@ -201,14 +208,7 @@ BOOST_AUTO_TEST_CASE(the_sweep_cuts_a_stream_whose_write_stalls_past_the_write_t
 BOOST_AUTO_TEST_CASE(a_new_stream_first_runs_the_turn_that_waits_in_the_queue)
 {
     shard_fixture f;
-    f.options.subscribers_per_turn = 2;
-    f.start();
-    for (int i = 0; i < 5; ++i)
-        f.subscribe();
-    f.publish("t");
-    f.io.restart();
-    BOOST_REQUIRE_EQUAL(f.io.poll_one(), 1u); // the first turn; the next is queued
-    BOOST_TEST(f.delivered() == 2u);
+    f.start_a_pass_of_turns_of_two(5);
     f.subscribe(); // no handler runs: the queued turn runs here
     BOOST_TEST(f.delivered() == 4u);
     f.subscribe();
