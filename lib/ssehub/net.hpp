@@ -15,7 +15,7 @@ using executor = net::io_context::executor_type;
 
 // A connection the server accepted: typed by its thread's executor rather than the type-erased
 // any_io_executor, so every operation on it dispatches directly and is smaller (an idle stream's
-// pending wait is one of them).
+// pending receive is one of them).
 using tcp_socket = net::basic_stream_socket<tcp, executor>;
 
 } // namespace ssehub

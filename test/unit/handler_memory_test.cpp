@@ -1,6 +1,7 @@
 // delivery/handler_memory: one block inline, anything else from the heap; and an idle stream's
 // watch (a peeking receive whose handler holds a shared_ptr, as subscriber::watch_peer's) fits.
 #include "ssehub/delivery/handler_memory.hpp"
+#include "ssehub/delivery/subscriber.hpp"
 #include "support/loopback_pair.hpp"
 
 #include <boost/asio/bind_allocator.hpp>
@@ -33,7 +34,7 @@ BOOST_AUTO_TEST_CASE(a_pending_peeking_receive_lives_inline_and_gives_its_room_b
 {
     net::io_context io;
     auto pair = test::make_loopback_pair(io);
-    constexpr std::size_t room = 160; // subscriber::watch_bytes
+    constexpr std::size_t room = subscriber::watch_bytes;
     handler_memory<room> memory;
     auto owner = std::make_shared<int>(0);
     char byte = 0;

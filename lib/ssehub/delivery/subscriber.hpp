@@ -44,6 +44,10 @@ public:
     topic_filter const& topics() const { return topics_; }
     std::size_t slot = 0; // index in its shard's list, kept by the shard
 
+    // Room for the receive of watch_peer(), pending for the stream's whole life (its operation
+    // is about 140 bytes with Asio 1.26; handler_memory_test checks that it fits).
+    static constexpr std::size_t watch_bytes = 160;
+
 private:
     void watch_peer(); // closes the stream when the peer closes its end
     bool gather(std::vector<net::const_buffer>& out); // the next batch; false when none
@@ -61,9 +65,7 @@ private:
         std::uint64_t window_end = 0; // window ids from here on are not sent
     };
 
-    // The receive of watch_peer(), pending for the stream's whole life, lives here.
-    static constexpr std::size_t watch_bytes = 160;
-    handler_memory<watch_bytes> watch_memory_;
+    handler_memory<watch_bytes> watch_memory_; // watch_peer()'s receive lives here
     tcp_socket socket_;
     connection_slot slot_;
     stream_context& ctx_;
