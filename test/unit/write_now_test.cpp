@@ -59,6 +59,38 @@ BOOST_AUTO_TEST_CASE(a_thousand_buffers_go_out_in_one_call_when_the_socket_takes
     BOOST_TEST(read_available(pair.client) == expected);
 }
 
+// More buffers than one sendmsg takes (IOV_MAX, 1 024 on Linux): the rest follows in place.
+BOOST_AUTO_TEST_CASE(more_buffers_than_one_call_takes_all_go_out_in_order)
+{
+    net::io_context io;
+    auto pair = make_loopback_pair(io);
+    pair.server.non_blocking(true);
+    auto const frames = numbered_frames(3000);
+    auto const buffers = buffers_of(frames);
+    auto const expected = joined(frames);
+    boost::system::error_code ec;
+    auto const n = write_now(pair.server, buffers, ec);
+    BOOST_TEST(!ec);
+    BOOST_TEST(n == expected.size());
+    BOOST_TEST(read_available(pair.client) == expected);
+}
+
+// A peer that is gone is an error, not a short write: the caller closes the stream.
+BOOST_AUTO_TEST_CASE(a_reset_peer_is_an_error)
+{
+    net::io_context io;
+    auto pair = make_loopback_pair(io);
+    pair.server.non_blocking(true);
+    pair.client.set_option(net::socket_base::linger(true, 0));
+    pair.client.close(); // a reset
+    auto const frames = numbered_frames(200);
+    auto const buffers = buffers_of(frames);
+    boost::system::error_code ec;
+    for (int i = 0; i < 3 && !ec; ++i) // the reset may land after the first write
+        write_now(pair.server, buffers, ec);
+    BOOST_TEST(ec.failed());
+}
+
 BOOST_AUTO_TEST_CASE(a_full_send_buffer_stops_it_with_no_error_and_what_was_written_is_a_prefix)
 {
     net::io_context io;

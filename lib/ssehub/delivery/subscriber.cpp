@@ -7,11 +7,14 @@
 #include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
+#include <climits>
+
 namespace ssehub {
 namespace {
 
-// One gathered write carries at most this much; more simply takes another write.
-constexpr std::size_t max_batch_buffers = 512;
+// One gathered write carries at most this much; more simply takes another write. As many
+// buffers as one sendmsg takes (write_now): a 1 000-frame replay is one system call.
+constexpr std::size_t max_batch_buffers = IOV_MAX;
 constexpr std::size_t max_batch_bytes = 256 * 1024;
 constexpr std::string_view heartbeat_bytes = ":\n\n";
 
