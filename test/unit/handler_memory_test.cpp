@@ -36,18 +36,22 @@ BOOST_AUTO_TEST_CASE(a_pending_peeking_receive_lives_inline_and_gives_its_room_b
     auto pair = test::make_loopback_pair(io);
     constexpr std::size_t room = subscriber::watch_bytes;
     handler_memory<room> memory;
-    auto owner = std::make_shared<int>(0);
+    // The handler holds one shared_ptr and nothing else, as subscriber::watch_peer's does.
+    struct probe {
+        handler_memory<room>* memory;
+        bool room_free_in_handler = false;
+    };
+    auto p = std::make_shared<probe>(probe{&memory});
     char byte = 0;
-    bool room_free_in_handler = false;
     pair.server.async_receive(net::buffer(&byte, 1), tcp_socket::message_peek,
                               net::bind_allocator(handler_memory_allocator<void, room>(memory),
-                                                  [owner, &memory, &room_free_in_handler](boost::system::error_code, std::size_t) {
-                                                      room_free_in_handler = !memory.in_use();
+                                                  [p](boost::system::error_code, std::size_t) {
+                                                      p->room_free_in_handler = !p->memory->in_use();
                                                   }));
     BOOST_TEST(memory.in_use()); // the operation took the room: no allocation of its own
     test::reset(pair.client);   // the peer goes away: the receive completes
     io.run();
-    BOOST_TEST(room_free_in_handler); // so the handler can start another in the same room
+    BOOST_TEST(p->room_free_in_handler); // so the handler can start another in the same room
     BOOST_TEST(!memory.in_use());
 }
 

@@ -27,7 +27,7 @@ subscriber::subscriber(tcp_socket socket, stream_context& context, topic_filter 
     , ctx_(context)
     , topics_(std::move(topics))
     , head_(std::move(preamble))
-    , replay_(std::move(start.replay))
+    , replay_(start.replay.empty() ? nullptr : std::make_unique<replay_state>(replay_state{std::move(start.replay), 0}))
     , cursor_(start.live_from)
     , accounted_(start.live_from)
     , started_(clock::now())
@@ -36,7 +36,7 @@ subscriber::subscriber(tcp_socket socket, stream_context& context, topic_filter 
 {
     boost::system::error_code ec;
     if (spdlog::should_log(spdlog::level::info)) // only the end-of-stream line needs it: a syscall saved
-        remote_ = socket_.remote_endpoint(ec);
+        remote_ = std::make_unique<tcp::endpoint>(socket_.remote_endpoint(ec));
     if (!socket_.non_blocking()) // the session usually set it already (each set is an ioctl)
         socket_.non_blocking(true, ec); // write_more() writes directly and falls back to async
     // Bounds what a client that stops reading holds in the kernel: autotuning would let it
@@ -141,14 +141,15 @@ void subscriber::leap_to(std::uint64_t first)
 {
     // Its frames not yet written, and those of a write in flight (whose buffers point into
     // them), move from the old window to replay_: that keeps them alive, and they go first.
-    // A batch in flight is [replay_pos_, + batch_replay_) then its window frames: in kept, it
+    // A batch in flight is [replay_->pos, + batch_replay_) then its window frames: in kept, it
     // stays the front.
-    std::vector<frame_ptr> kept(replay_.begin() + static_cast<std::ptrdiff_t>(replay_pos_), replay_.end());
+    std::vector<frame_ptr> kept;
+    if (replay_)
+        kept.assign(replay_->frames.begin() + static_cast<std::ptrdiff_t>(replay_->pos), replay_->frames.end());
     for (auto id = std::max(cursor_, ctx_.window.first()); id < ctx_.window.next(); ++id)
         if (auto const& f = ctx_.window.ptr(id); topics_.matches(f->topic))
             kept.push_back(f);
-    replay_ = std::move(kept);
-    replay_pos_ = 0;
+    replay_ = kept.empty() ? nullptr : std::make_unique<replay_state>(replay_state{std::move(kept), 0});
     if (writing_) {
         batch_replay_ += batch_frames_;
         batch_frames_ = 0;
@@ -167,8 +168,9 @@ bool subscriber::gather(std::vector<net::const_buffer>& out)
     batch_end_ = cursor_;
     if (!head_.empty())
         out.push_back(net::buffer(head_));
-    for (auto i = replay_pos_; i < replay_.size() && out.size() < max_batch_buffers; ++i, ++batch_replay_)
-        out.push_back(net::buffer(replay_[i]->bytes));
+    if (replay_)
+        for (auto i = replay_->pos; i < replay_->frames.size() && out.size() < max_batch_buffers; ++i, ++batch_replay_)
+            out.push_back(net::buffer(replay_->frames[i]->bytes));
     auto const next = ending_ ? std::min(ctx_.window.next(), ending_->window_end) : ctx_.window.next();
     std::size_t bytes = 0;
     for (; batch_end_ < next && out.size() < max_batch_buffers && bytes < max_batch_bytes; ++batch_end_) {
@@ -182,7 +184,8 @@ bool subscriber::gather(std::vector<net::const_buffer>& out)
     batch_bytes_ = bytes;
     // Last words only behind the last acknowledged event: a publish answered 202 before the
     // shutdown reaches every stream that can take it.
-    if (ending_ && replay_pos_ + batch_replay_ == replay_.size() && batch_end_ == next
+    bool const replay_done = !replay_ || replay_->pos + batch_replay_ == replay_->frames.size();
+    if (ending_ && replay_done && batch_end_ == next
         && out.size() < max_batch_buffers) {
         out.push_back(net::buffer(ending_->last_words));
         batch_last_ = true;
@@ -256,11 +259,8 @@ void subscriber::complete_batch(std::size_t bytes)
     }
     if (!head_.empty())
         std::string().swap(head_);
-    replay_pos_ += batch_replay_;
-    if (replay_pos_ == replay_.size() && !replay_.empty()) {
-        std::vector<frame_ptr>().swap(replay_);
-        replay_pos_ = 0;
-    }
+    if (replay_ && (replay_->pos += batch_replay_) == replay_->frames.size())
+        replay_.reset();
     cursor_ = batch_end_;
     pending_bytes_ -= std::min(pending_bytes_, batch_bytes_);
     pending_frames_ -= std::min<std::size_t>(pending_frames_, batch_frames_);
@@ -290,7 +290,7 @@ void subscriber::end(char const* why, bool abortive)
     if (spdlog::should_log(spdlog::level::info)) { // formatting the address costs (inet_ntop): skip it unused
         auto const ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - started_).count();
         spdlog::info("stream end path=/events status=200 bytes={} events={} duration_ms={} client={}:{} reason=\"{}\"",
-                     bytes_sent_, frames_sent_, ms, remote_.address().to_string(), remote_.port(), why);
+                     bytes_sent_, frames_sent_, ms, remote_ ? remote_->address().to_string() : std::string("-"), remote_ ? remote_->port() : 0, why);
     }
     socket_.close(ec);
     ctx_.remove(*this);

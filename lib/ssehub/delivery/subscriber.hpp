@@ -45,8 +45,8 @@ public:
     std::size_t slot = 0; // index in its shard's list, kept by the shard
 
     // Room for the receive of watch_peer(), pending for the stream's whole life (its operation
-    // is about 140 bytes with Asio 1.26; handler_memory_test checks that it fits).
-    static constexpr std::size_t watch_bytes = 160;
+    // is 136 bytes with Asio 1.26; handler_memory_test checks that it fits).
+    static constexpr std::size_t watch_bytes = 144;
 
 private:
     void watch_peer(); // closes the stream when the peer closes its end
@@ -58,11 +58,15 @@ private:
     void end(char const* why, bool abortive);
 
     // Members are ordered and sized for an idle stream's footprint (issue 17: under 1 KB per
-    // idle subscriber, socket and kernel-side state aside): what only a finishing stream needs
-    // lives behind a pointer, and a write in flight keeps its rest in the operation itself.
+    // idle subscriber, socket and kernel-side state aside): what only a finishing or replaying
+    // stream needs, and the peer's address (only logged at info), lives behind a pointer, and a write in flight keeps its rest in the operation itself.
     struct ending {
         std::string last_words;      // written after everything else
         std::uint64_t window_end = 0; // window ids from here on are not sent
+    };
+    struct replay_state {
+        std::vector<frame_ptr> frames; // missed frames, sent before the live window
+        std::size_t pos = 0;           // the first not yet written
     };
 
     handler_memory<watch_bytes> watch_memory_; // watch_peer()'s receive lives here
@@ -72,8 +76,7 @@ private:
     topic_filter topics_;
     std::string head_;                 // response head + stream opening
     std::unique_ptr<ending> ending_;   // set by finish()
-    std::vector<frame_ptr> replay_;    // missed frames, sent before the live window
-    std::size_t replay_pos_ = 0;
+    std::unique_ptr<replay_state> replay_; // only while there is some left to write
     std::uint64_t cursor_;             // next window id to consider
     std::uint64_t accounted_;          // window ids below this are counted in pending_*
     std::size_t pending_bytes_ = 0;
@@ -82,7 +85,7 @@ private:
     std::size_t batch_bytes_ = 0;
     std::uint32_t batch_replay_ = 0;   // at most max_batch_buffers each
     std::uint32_t batch_frames_ = 0;
-    tcp::endpoint remote_;             // for the end-of-stream log line
+    std::unique_ptr<tcp::endpoint> remote_; // for the end-of-stream log line: only when logged
     clock::time_point started_;
     clock::time_point last_write_;
     clock::time_point write_started_;
