@@ -21,6 +21,31 @@ std::optional<T> number_after(std::string_view data, std::string_view key)
     return value;
 }
 
+// {"p":P,"seq":S,"ts":T... exactly: the fields in format_payload's order, no spaces.
+std::optional<payload_fields> parse_in_order(std::string_view data)
+{
+    char const* at = data.data();
+    char const* const end = at + data.size();
+    auto expect = [&](std::string_view s) {
+        if (static_cast<std::size_t>(end - at) < s.size() || std::memcmp(at, s.data(), s.size()) != 0)
+            return false;
+        at += s.size();
+        return true;
+    };
+    auto number = [&](auto& v) {
+        auto const [next, ec] = std::from_chars(at, end, v);
+        if (ec != std::errc{} || next == at)
+            return false;
+        at = next;
+        return true;
+    };
+    payload_fields f{};
+    if (expect(R"({"p":)") && number(f.publisher) && expect(R"(,"seq":)") && number(f.seq) && expect(R"(,"ts":)")
+        && number(f.sent_us))
+        return f;
+    return std::nullopt;
+}
+
 } // namespace
 
 std::size_t format_payload(std::span<char> out, payload_fields const& f, std::size_t size)
@@ -56,6 +81,10 @@ std::size_t format_payload(std::span<char> out, payload_fields const& f, std::si
 
 std::optional<payload_fields> parse_payload(std::string_view data)
 {
+    // The form format_payload writes (and every server here passes through unchanged) is read
+    // in one pass; anything else (keys reordered, spaces) by searching for each key.
+    if (auto const f = parse_in_order(data))
+        return f;
     auto const p = number_after<std::uint32_t>(data, R"("p":)");
     auto const seq = number_after<std::uint64_t>(data, R"("seq":)");
     auto const ts = number_after<std::int64_t>(data, R"("ts":)");

@@ -13,6 +13,10 @@
 #include <cstring>
 #include <string_view>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace loadgen {
 
 struct sse_event {
@@ -66,15 +70,27 @@ public:
     std::uint64_t comments() const { return comments_; }
 
 private:
-    // Index of the first CR or LF, or npos. Two memchr passes beat a byte loop.
+    // Index of the first CR or LF, or npos. One pass, 16 bytes at a time: lines are short (an
+    // id, an event name, a data line of about 100 bytes), so two memchr calls per line (one
+    // for each character) cost more in calls than in scanning; in a replay storm of 10M frames
+    // they were the load generator's largest cost, on the cores the server shares.
     static std::size_t line_end(std::string_view b)
     {
-        auto const* lf = static_cast<char const*>(std::memchr(b.data(), '\n', b.size()));
-        auto const scan = lf ? static_cast<std::size_t>(lf - b.data()) : b.size();
-        auto const* cr = static_cast<char const*>(std::memchr(b.data(), '\r', scan));
-        if (cr)
-            return static_cast<std::size_t>(cr - b.data());
-        return lf ? scan : std::string_view::npos;
+        std::size_t i = 0;
+#if defined(__SSE2__)
+        auto const lf = _mm_set1_epi8('\n');
+        auto const cr = _mm_set1_epi8('\r');
+        for (; i + 16 <= b.size(); i += 16) {
+            auto const chunk = _mm_loadu_si128(reinterpret_cast<__m128i const*>(b.data() + i));
+            auto const hits = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(chunk, lf), _mm_cmpeq_epi8(chunk, cr)));
+            if (hits != 0)
+                return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(hits)));
+        }
+#endif
+        for (; i < b.size(); ++i)
+            if (b[i] == '\n' || b[i] == '\r')
+                return i;
+        return std::string_view::npos;
     }
 
     template <class OnEvent>

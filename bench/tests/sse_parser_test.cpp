@@ -60,6 +60,23 @@ BOOST_AUTO_TEST_CASE(matches_the_reference_parser_for_any_split)
             BOOST_TEST((with_loadgen(stream, max_chunk, rng) == expected));
 }
 
+// Lines of every length around the 16-byte steps of the line scan, ended by LF, CR or CRLF.
+BOOST_AUTO_TEST_CASE(line_ends_at_any_offset_of_a_long_line)
+{
+    std::string stream;
+    char const* const ends[] = {"\n", "\r", "\r\n"};
+    for (std::size_t n = 0; n < 70; ++n) {
+        auto const end = ends[n % 3];
+        stream += "id: " + std::to_string(n) + end + "data: " + std::string(n, static_cast<char>('a' + n % 26)) + end + end;
+    }
+    auto const expected = with_reference(stream);
+    BOOST_TEST(expected.size() == 70u); // the first with empty data, a "data:" line all the same
+    std::minstd_rand rng(7);
+    for (std::size_t max_chunk : {1u, 5u, 17u, 64u, 4096u})
+        for (int round = 0; round < 20; ++round)
+            BOOST_TEST((with_loadgen(stream, max_chunk, rng) == expected));
+}
+
 BOOST_AUTO_TEST_CASE(over_long_data_is_truncated_not_grown)
 {
     loadgen::sse_parser p;
