@@ -62,6 +62,7 @@ void collect(pool_set const& ps, publisher const& pub, run_result& r)
         r.streams.out_of_order += s.out_of_order;
         r.streams.streams_out_of_order += s.streams_out_of_order;
         r.latency.merge(p->stats().latency);
+        r.storm_latency.merge(p->stats().storm_latency);
         r.deliveries += p->stats().deliveries;
         r.foreign_events += p->stats().foreign_events;
         r.truncated_events += p->stats().truncated_events;
@@ -117,11 +118,22 @@ run_result run_load(options const& o, std::vector<target> const& subscribe, std:
     if (o.storm > 0 && !storm.emplace(o, subscribe, publish).seed(ps))
         storm.reset();
     auto const held = sample();
-    if (storm)
+    std::jthread storm_watch;
+    if (storm) {
         storm->start(); // the storm and the live events begin together
+        control.storm.from_us.store(storm->start_us(), std::memory_order_relaxed);
+        // Closes the storm's span while the live events go on (checked every millisecond).
+        storm_watch = std::jthread([&control, &storm](std::stop_token stop) {
+            while (!stop.stop_requested() && !storm->over())
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            control.storm.to_us.store(storm->last_replay_us(), std::memory_order_relaxed);
+        });
+    }
     publish_phase(o, control, ps, pub);
-    if (storm)
+    if (storm) {
         storm->finish(r);
+        storm_watch = {}; // joined
+    }
     auto const after = sample();
     control.set(run_phase::stop);
     for (auto& t : threads)

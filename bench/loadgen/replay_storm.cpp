@@ -64,11 +64,7 @@ void replay_storm::start()
 void replay_storm::finish(run_result& r)
 {
     auto const left = o_.ramp_timeout_s - static_cast<double>(now_us() - start_us_) / 1e6;
-    wait_until(std::max(0.0, left), [&] {
-        return sum(pools_, [](auto& p) -> auto& { return p.replays_done; })
-            + sum(pools_, [](auto& p) -> auto& { return p.failed; }) + sum(pools_, [](auto& p) -> auto& { return p.dropped; })
-            >= o_.storm;
-    });
+    wait_until(std::max(0.0, left), [&] { return over(); });
     stop();
     r.storm_clients = o_.storm;
     std::int64_t last_head = start_us_, last_replay = start_us_;
@@ -82,6 +78,21 @@ void replay_storm::finish(run_result& r)
     }
     r.storm_connect_s = static_cast<double>(last_head - start_us_) / 1e6;
     r.storm_s = static_cast<double>(last_replay - start_us_) / 1e6;
+}
+
+bool replay_storm::over() const
+{
+    return sum(pools_, [](auto& p) -> auto& { return p.replays_done; })
+        + sum(pools_, [](auto& p) -> auto& { return p.failed; }) + sum(pools_, [](auto& p) -> auto& { return p.dropped; })
+        >= o_.storm;
+}
+
+std::int64_t replay_storm::last_replay_us() const
+{
+    std::int64_t last = start_us_;
+    for (auto const& p : pools_)
+        last = std::max(last, p->progress().last_replay_us.load());
+    return last;
 }
 
 void replay_storm::stop()

@@ -38,6 +38,11 @@ public:
     // Waits until every client has its replay or failed (bounded by the ramp timeout from
     // start()), stops the clients and puts the storm's figures into r.
     void finish(run_result& r);
+    // Every client has its replay, or failed or was dropped (any thread).
+    bool over() const;
+    // In now_us(): when start() began the storm, and when a client last completed its replay.
+    std::int64_t start_us() const { return start_us_; }
+    std::int64_t last_replay_us() const;
 
 private:
     void stop();

@@ -55,7 +55,10 @@ void print_summary(std::ostream& out, run_result const& r)
     if (r.storm_clients)
         out << "storm         " << r.storm_connected << " of " << r.storm_clients << " connected in " << r.storm_connect_s
             << " s, " << r.storm_replayed << " replayed in full in " << r.storm_s << " s (" << std::setprecision(0)
-            << r.storm_rate() << "/s), " << r.storm_frames << " frames replayed\n" << std::setprecision(2);
+            << r.storm_rate() << "/s), " << r.storm_frames << " frames replayed\n" << std::setprecision(2)
+            << "storm latency p50 " << r.storm_latency.percentile(0.5) << "  p99 " << r.storm_latency.percentile(0.99)
+            << "  max " << r.storm_latency.max() << " us (" << r.storm_latency.count()
+            << " deliveries of live events sent during the storm, at the subscribers from before it)\n";
     if (r.foreign_events || r.truncated_events)
         out << "other events  " << r.foreign_events << " without our payload, " << r.truncated_events << " truncated\n";
 }
@@ -73,7 +76,7 @@ bool append_csv(std::string const& path, run_result const& r)
                "deliveries,expected,deliveries_per_s,p50_us,p90_us,p99_us,max_us,missed,subscribers_missing,"
                "out_of_order,server_cpu_connect_s,server_cpu_publish_s,server_sys_publish_s,deliveries_per_cpu_s,loadgen_cpu_s,"
                "publish_window,storm_clients,storm_connected,storm_replayed,storm_frames,storm_connect_s,storm_s,storm_per_s,"
-               "publish_rtt_p50_us,publish_rtt_p99_us\n";
+               "publish_rtt_p50_us,publish_rtt_p99_us,storm_p99_us\n";
     out << std::fixed << std::setprecision(3) << r.label << ',' << r.server << ',' << r.requested << ','
         << r.connected << ',' << r.failed << ',' << r.dropped << ',' << r.connect_s << ',' << r.connect_rate() << ','
         << r.rss_before_kb << ',' << r.rss_connected_kb << ',' << r.rss_end_kb << ',' << r.bytes_per_subscriber()
@@ -86,7 +89,7 @@ bool append_csv(std::string const& path, run_result const& r)
         << r.loadgen_cpu_s << ',' << r.publish_window << ',' << r.storm_clients << ',' << r.storm_connected << ','
         << r.storm_replayed << ',' << r.storm_frames << ',' << r.storm_connect_s << ',' << r.storm_s << ','
         << r.storm_rate() << ',' << r.publish_round_trip.percentile(0.5) << ','
-        << r.publish_round_trip.percentile(0.99) << '\n';
+        << r.publish_round_trip.percentile(0.99) << ',' << r.storm_latency.percentile(0.99) << '\n';
     return static_cast<bool>(out);
 }
 

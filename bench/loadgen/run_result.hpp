@@ -46,6 +46,7 @@ struct run_result {
     double loadgen_cpu_s = 0;
     stream_summary streams;
     latency_histogram latency;
+    latency_histogram storm_latency; // of the live events sent during the storm (storm_span)
     std::uint64_t foreign_events = 0;
     std::uint64_t truncated_events = 0;
     std::size_t publish_window = 1;

@@ -46,6 +46,7 @@ subscriber_pool::~subscriber_pool()
 
 void subscriber_pool::run(run_control const& control)
 {
+    stats_.storm = &control.storm;
     std::array<epoll_event, 512> events{};
     std::int64_t ramp_start_us = 0;
     for (;;) {

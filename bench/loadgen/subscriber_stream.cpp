@@ -54,6 +54,8 @@ void subscriber_stream::on_event(sse_event const& e, std::int64_t now_us, delive
     ++received_;
     ++stats.deliveries;
     stats.latency.record(now_us - f->sent_us);
+    if (stats.storm && stats.storm->covers(f->sent_us))
+        stats.storm_latency.record(now_us - f->sent_us);
     stats.last_delivery_us = now_us;
     auto& next = next_seq_[f->publisher];
     // Sequence numbers count from 1 per publisher connection; one below what this stream has
