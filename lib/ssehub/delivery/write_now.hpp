@@ -10,23 +10,36 @@
 #include <boost/system/error_code.hpp>
 
 #include <array>
-#include <cerrno>
 #include <climits>
 #include <cstddef>
+#include <cstring>
 #include <iterator>
 #include <vector>
 
-#include <sys/socket.h>
 #include <sys/uio.h>
 
 namespace ssehub {
 
+namespace detail {
+
+// One send of `bytes` on non-blocking descriptor `fd`: what the kernel took, 0 with `ec` clear
+// when the send buffer is full, or 0 with `ec` set (write_now.cpp).
+std::size_t send_some(int fd, void const* data, std::size_t bytes, boost::system::error_code& ec);
+// One sendmsg of `count` (at most IOV_MAX) buffers, the same way.
+std::size_t send_some(int fd, iovec const* buffers, std::size_t count, boost::system::error_code& ec);
+// The calling thread's block for gathering buffers into one (flat_bytes long).
+char* flat_block();
+inline constexpr std::size_t flat_bytes = 512 * 1024;
+
+} // namespace detail
+
 // Writes what the socket's send buffer takes at once and returns the bytes written. A full
 // send buffer is no error: 0 bytes (or fewer than all) and `ec` clear; the caller writes the
-// rest asynchronously. Asio hands at most 64 buffers to one writev; a longer sequence (a replay
-// of 1 000 frames) goes to sendmsg directly, up to IOV_MAX buffers per call: 64 at a time, a
-// 1 000-frame replay cost 16 system calls and 16 loopback packets of 6 KB where one call
-// carries it all (issue 17: a reconnect storm spent most of its time in per-packet work).
+// rest asynchronously. Up to 64 buffers go to Asio's writev. More (a replay of 1 000 frames, a
+// long batch under load) are copied into one block of the thread's and sent at once: the
+// kernel's copy from 1 000 small pieces of about 130 bytes costs more than copying them here,
+// and 64 at a time (Asio's limit) a 1 000-frame replay took 16 system calls and 16 loopback
+// packets (issue 17: reconnect storms). Beyond the block, sendmsg takes IOV_MAX per call.
 template <class Socket, class ConstBufferSequence>
 std::size_t write_now(Socket& socket, ConstBufferSequence const& buffers, boost::system::error_code& ec)
 {
@@ -42,6 +55,17 @@ std::size_t write_now(Socket& socket, ConstBufferSequence const& buffers, boost:
         }
         return w;
     }
+    auto const fd = socket.native_handle();
+    if (auto const total = net::buffer_size(buffers); total <= detail::flat_bytes) {
+        auto* const block = detail::flat_block();
+        auto* at = block;
+        for (; it != end; ++it) {
+            net::const_buffer const b = *it;
+            std::memcpy(at, b.data(), b.size());
+            at += b.size();
+        }
+        return detail::send_some(fd, block, total, ec);
+    }
     std::array<iovec, IOV_MAX> part;
     std::size_t written = 0;
     while (it != end) {
@@ -51,24 +75,10 @@ std::size_t write_now(Socket& socket, ConstBufferSequence const& buffers, boost:
             part[n++] = iovec{const_cast<void*>(b.data()), b.size()}; // sendmsg only reads it
             bytes += b.size();
         }
-        if (bytes == 0) { // only empty buffers here: nothing to send
-            std::advance(it, static_cast<std::ptrdiff_t>(n));
-            continue;
-        }
-        msghdr msg{};
-        msg.msg_iov = part.data();
-        msg.msg_iovlen = n;
-        auto w = ::sendmsg(socket.native_handle(), &msg, MSG_NOSIGNAL);
-        while (w < 0 && errno == EINTR)
-            w = ::sendmsg(socket.native_handle(), &msg, MSG_NOSIGNAL);
-        if (w < 0) {
-            if (errno != EAGAIN && errno != EWOULDBLOCK)
-                ec.assign(errno, boost::system::system_category());
-            return written;
-        }
-        written += static_cast<std::size_t>(w);
-        if (static_cast<std::size_t>(w) < bytes)
-            return written; // the send buffer is full: the next call would only say so
+        auto const w = bytes == 0 ? 0 : detail::send_some(fd, part.data(), n, ec);
+        written += w;
+        if (ec || w < bytes)
+            return written; // an error, or the send buffer is full: the next call would only say so
         std::advance(it, static_cast<std::ptrdiff_t>(n)); // the whole part went out
     }
     return written;
