@@ -5,7 +5,7 @@
 #   RATE/EVENTS  live events/s and their count (100/1000 as in bench/scenarios.sh; 2/20: the
 #                replay alone)     NAME/OUT  the CSV row's server name and the CSV file
 #   INFLIGHT     storm connects pending at once (1000)   DUR  seconds of live events (10)
-#   MON=1        CPU per 0.5 s of the server and the machine (cpumon.sh, not kept here)
+#   MON=1        CPU per 0.5 s of the server and the machine (cpumon.sh)
 #   PERFA=1      perf record -a for PDUR s after PSLEEP s   PSTAT=1  syscall counts (perf stat)
 #   SIG          the signal that ends the server (KILL)      LG  the load generator
 set -u
@@ -23,7 +23,7 @@ else
   pub=(-H "Authorization: Bearer bench" -H "Content-Type: application/json" --publish-body '{"topic":"bench","event":"bench","data":%P}')
   sub="http://127.0.0.1:$port/events?topic=bench"; pu="http://127.0.0.1:$port/publish"
 fi
-sleep 0.5; [[ -n ${MON:-} ]] && /tmp/st/cpumon.sh $pid server > /tmp/st/mon-server.txt &
+sleep 0.5; [[ -n ${MON:-} ]] && "$(dirname "$0")"/cpumon.sh $pid server > /tmp/st/mon-server.txt &
 [[ -n ${PERFA:-} ]] && { (sleep ${PSLEEP:-2.3}; timeout ${PDUR:-3} perf record -a -e cpu-clock -F 1000 -o /tmp/st/perfa.data >/dev/null 2>&1) & }
 [[ -n ${PSTAT:-} ]] && { timeout 30 perf stat -e syscalls:sys_enter_sendmsg,syscalls:sys_enter_writev,syscalls:sys_enter_epoll_wait,syscalls:sys_enter_accept4,syscalls:sys_enter_recvfrom,syscalls:sys_enter_epoll_ctl -p $pid -o /tmp/st/pstat.txt & }
 timeout 160 $lg --url "$sub" --publish-url "$pu" "${pub[@]}" \
