@@ -22,8 +22,8 @@ struct replay_seed {
 struct delivery_stats {
     replay_seed seed;
     latency_histogram latency;
-    latency_histogram storm_latency;      // of the live events sent during a storm
-    storm_span const* storm = nullptr; // the run's, while a pool runs
+    latency_histogram storm_latency;    // of the live events sent during a storm
+    storm_span const* storm = nullptr;  // the run's, while a pool runs
     std::uint64_t deliveries = 0;     // events carrying our payload
     std::uint64_t foreign_events = 0; // events without it (other topics, control events)
     std::uint64_t truncated_events = 0;

@@ -59,7 +59,8 @@ private:
 
     // Members are ordered and sized for an idle stream's footprint (issue 17: under 1 KB per
     // idle subscriber, socket and kernel-side state aside): what only a finishing or replaying
-    // stream needs, and the peer's address (only logged at info), lives behind a pointer, and a write in flight keeps its rest in the operation itself.
+    // stream needs, and the peer's address (only logged at info), lives behind a pointer, and
+    // a write in flight keeps its rest in the operation itself.
     struct ending {
         std::string last_words;      // written after everything else
         std::uint64_t window_end = 0; // window ids from here on are not sent

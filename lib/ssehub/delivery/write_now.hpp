@@ -61,6 +61,8 @@ std::size_t write_now(Socket& socket, ConstBufferSequence const& buffers, boost:
         auto* at = block;
         for (; it != end; ++it) {
             net::const_buffer const b = *it;
+            if (b.size() == 0) // an empty buffer may have no data pointer at all
+                continue;
             std::memcpy(at, b.data(), b.size());
             at += b.size();
         }
