@@ -120,7 +120,12 @@ BOOST_AUTO_TEST_CASE(a_resume_older_than_the_ring_is_served_from_redis_on_anothe
         BOOST_TEST(id_of(got[i]) == ids[3 + i]);
         BOOST_TEST(got[i].data == "e" + std::to_string(3 + i));
     }
-    BOOST_TEST(metric(c.b->port(), "ssehub_backplane_replays_total").value_or(0) == 1u);
+    // Served from Redis: one read, or a few when b's ring was still taking the 12 events from
+    // Redis while the first read was out (what it dropped meanwhile is read too, by design:
+    // hub_shard's max_log_reads); 2 was seen once in CI.
+    auto const replays = metric(c.b->port(), "ssehub_backplane_replays_total").value_or(0);
+    BOOST_TEST(replays >= 1u);
+    BOOST_TEST(replays <= 4u);
     // And live after the seam: no gap, no duplicate.
     auto const next = ids_of(c.publish(*c.a, R"({"topic":"t","data":"live"})")).at(0);
     auto const live = resumed.next_event();
