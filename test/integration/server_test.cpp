@@ -12,6 +12,8 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -221,6 +223,39 @@ BOOST_AUTO_TEST_CASE(stream_headers_and_ticks_in_order)
         BOOST_TEST(id > prev);
         prev = id;
     }
+}
+
+// The server's end of a stream writes without Nagle's delay: an event written while the
+// previous one is unacknowledged leaves at once. Set on the listener and inherited by each
+// accepted socket, so it is checked on the accepted one (this process holds the server's end).
+BOOST_AUTO_TEST_CASE(a_stream_is_served_without_nagles_delay)
+{
+    running_server s(test_config());
+    sse_client c(s.port(), "/events");
+    BOOST_REQUIRE(c.head().status == 200);
+    sockaddr_in6 mine{};
+    socklen_t len = sizeof mine;
+    BOOST_REQUIRE(::getsockname(c.fd(), reinterpret_cast<sockaddr*>(&mine), &len) == 0);
+    auto const port_of = [](sockaddr_in6 const& a) { // sin_port and sin6_port share their offset
+        return ntohs(a.sin6_port);
+    };
+    int found = 0;
+    for (auto const& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+        int const fd = std::stoi(entry.path().filename().string());
+        sockaddr_in6 local{}, peer{};
+        socklen_t ll = sizeof local, pl = sizeof peer;
+        if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &ll) != 0
+            || ::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &pl) != 0)
+            continue;
+        if (port_of(local) != s.port() || port_of(peer) != port_of(mine))
+            continue;
+        int nodelay = 0;
+        socklen_t nl = sizeof nodelay;
+        BOOST_REQUIRE(::getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &nodelay, &nl) == 0);
+        BOOST_TEST(nodelay == 1);
+        ++found;
+    }
+    BOOST_TEST(found == 1); // the server's end of this stream, and only it
 }
 
 BOOST_AUTO_TEST_CASE(heartbeat_comments_on_an_idle_stream)

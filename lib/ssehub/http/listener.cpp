@@ -60,8 +60,14 @@ net::awaitable<void> accept_loop(tcp::acceptor& acceptor, std::vector<task_group
     // Each session starts on its own thread, in that thread's group (a group is used on its
     // thread only).
     auto start = [&](tcp_socket s, std::size_t i) {
+        // Events go out as soon as they are written: Nagle would hold a small write back until
+        // the previous one is acknowledged. On Linux the socket has it already: the server sets
+        // TCP_NODELAY on the listener before listen(), and each connection inherits it when its
+        // handshake completes (a system call per connection saved).
+#ifndef __linux__
         boost::system::error_code ignored;
         s.set_option(tcp::no_delay(true), ignored);
+#endif
         auto& group = *groups[i];
         net::post(group.context(), [&group, s = std::move(s), env = env_for(i), slot = limit.try_acquire()]() mutable {
             group.spawn(run_http_session(std::move(s), env, std::move(slot)), log_task_exception);

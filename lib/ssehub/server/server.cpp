@@ -146,6 +146,8 @@ struct server::impl {
         acceptor.open(ep.protocol(), ec);
         if (!ec)
             acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+        if (!ec) // Linux gives each connection its listener's TCP_NODELAY when the handshake ends
+            acceptor.set_option(tcp::no_delay(true), ec); // (accept_loop)
         if (!ec)
             acceptor.bind(ep, ec);
         if (!ec)
