@@ -23,7 +23,6 @@
 #include <unistd.h>
 
 #include <condition_variable>
-#include <cstring>
 #include <mutex>
 #include <thread>
 
@@ -78,10 +77,6 @@ struct server::impl {
     static_files files;
     router routes;
     tcp::acceptor acceptor;
-    // The same listening socket (dup) on each further io thread: each thread accepts its own
-    // connections, none is handed over to another thread (a wake-up of that thread, ~6 us of
-    // CPU per connection). One socket, so a second server on the port still fails to bind.
-    std::vector<std::unique_ptr<tcp::acceptor>> thread_acceptors;
     std::unique_ptr<periodic_task> ticker;
     std::unique_ptr<periodic_task> stats;
     std::uint64_t tick_n = 0;
@@ -159,18 +154,6 @@ struct server::impl {
             acceptor.listen(net::socket_base::max_listen_connections, ec);
         if (ec)
             throw config_error("port: cannot listen on " + cfg.bind + ":" + std::to_string(cfg.port) + ": " + ec.message());
-        for (std::size_t i = 1; i < contexts.size(); ++i) {
-            auto& a = *thread_acceptors.emplace_back(std::make_unique<tcp::acceptor>(*contexts[i]));
-            int const fd = ::dup(acceptor.native_handle());
-            if (fd >= 0)
-                a.assign(ep.protocol(), fd, ec);
-            if (fd < 0 || ec) {
-                auto const why = fd < 0 ? std::string(std::strerror(errno)) : ec.message();
-                if (fd >= 0)
-                    ::close(fd);
-                throw config_error("port: cannot listen on " + cfg.bind + ":" + std::to_string(cfg.port) + ": " + why);
-            }
-        }
     }
 
     std::string metrics() const
@@ -238,21 +221,19 @@ struct server::impl {
     // On io thread 0, as members of its group.
     void start_tasks()
     {
-        // Without the accept loops nothing new can connect: the end of one by an error ends the server.
-        auto const on_end = [this](std::exception_ptr e) {
-            try {
-                if (e)
-                    std::rethrow_exception(e);
-            } catch (std::exception const& ex) {
-                fail(std::string("listener: ") + ex.what());
-            }
-        };
-        for (std::size_t i = 0; i < groups.size(); ++i) {
-            auto& a = i == 0 ? acceptor : *thread_acceptors[i - 1];
-            net::post(*contexts[i], [this, i, &a, on_end] { // a group is used on its own thread only
-                groups[i]->spawn(accept_loop(a, {groups[i].get()}, [this, i](std::size_t) { return env_for(i); }, limit), on_end);
-            });
-        }
+        std::vector<task_group*> group_ptrs;
+        for (auto& g : groups)
+            group_ptrs.push_back(g.get());
+        // Without the accept loop nothing new can connect: its end by an error ends the server.
+        groups[0]->spawn(accept_loop(acceptor, group_ptrs, [this](std::size_t i) { return env_for(i); }, limit),
+                         [this](std::exception_ptr e) {
+                             try {
+                                 if (e)
+                                     std::rethrow_exception(e);
+                             } catch (std::exception const& ex) {
+                                 fail(std::string("listener: ") + ex.what());
+                             }
+                         });
         if (cfg.ticker_interval_ms > 0) {
             ticker = std::make_unique<periodic_task>(*groups[0], std::chrono::milliseconds(cfg.ticker_interval_ms), [this] {
                 publish_own(make_tick(cfg.ticker_topic, ++tick_n, std::chrono::system_clock::now(),
