@@ -152,19 +152,26 @@ bool would_block(beast::error_code ec)
 
 // Waits for the first bytes of a request into `buffer`. Only meanwhile is the connection idle
 // and closed by a shutdown (the gate's window); a request that has begun is read and answered.
-// Asio tries the read before it waits: bytes already there (a new connection's request, usually)
-// complete it at once, and a completed read is not undone by the gate's cancellation. A read of
-// our own before it would only add an EAGAIN when the bytes are not there yet.
+// `try_now`: the bytes may be there already (a new connection), so read before waiting.
 net::awaitable<beast::error_code> wait_for_request(session_stream& stream, beast::flat_buffer& buffer,
-                                                   shutdown_gate& gate)
+                                                   shutdown_gate& gate, bool try_now)
 {
+    beast::error_code ec;
+    if (try_now) {
+        auto const n = stream.socket().read_some(buffer.prepare(4096), ec);
+        if (!would_block(ec)) {
+            if (!ec)
+                buffer.commit(n);
+            co_return ec;
+        }
+    }
     if (gate.stopping())
         co_return net::error::operation_aborted;
     shutdown_gate::window const idle(gate);
-    auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
-    if (!ec)
+    auto [aec, n] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
+    if (!aec)
         buffer.commit(n);
-    co_return ec;
+    co_return aec;
 }
 
 // Reads one request, head then body, under the configured limits. What is already in the buffer
@@ -385,7 +392,7 @@ net::awaitable<void> run_http_session(tcp_socket socket, session_env env, std::o
         else if (buffer.size() == 0)
             stream.expires_after(idle_timeout);
         if (buffer.size() == 0) {
-            auto const wec = co_await wait_for_request(stream, buffer, gate);
+            auto const wec = co_await wait_for_request(stream, buffer, gate, first);
             if (wec)
                 co_return;
         }
