@@ -67,17 +67,16 @@ void replay_storm::finish(run_result& r)
     wait_until(std::max(0.0, left), [&] { return over(); });
     stop();
     r.storm_clients = o_.storm;
-    std::int64_t last_head = start_us_, last_replay = start_us_;
+    std::int64_t last_head = start_us_;
     for (auto const& p : pools_) {
         auto const& s = p->progress();
         r.storm_connected += s.connected.load();
         r.storm_replayed += s.replays_done.load();
         r.storm_frames += s.seed_events.load();
         last_head = std::max(last_head, s.last_connected_us.load());
-        last_replay = std::max(last_replay, s.last_replay_us.load());
     }
     r.storm_connect_s = static_cast<double>(last_head - start_us_) / 1e6;
-    r.storm_s = static_cast<double>(last_replay - start_us_) / 1e6;
+    r.storm_s = static_cast<double>(last_replay_us() - start_us_) / 1e6;
 }
 
 bool replay_storm::over() const
