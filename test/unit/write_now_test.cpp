@@ -64,6 +64,43 @@ BOOST_DATA_TEST_CASE(long_lists_go_out_whole_and_in_order_when_the_socket_takes_
     BOOST_TEST(read_available(pair.client) == expected);
 }
 
+// Past the block: sendmsg lists of IOV_MAX, one after another while the socket takes them, and
+// a later call goes on where the last stopped. Drained between calls, so everything arrives.
+BOOST_AUTO_TEST_CASE(past_the_block_several_lists_go_out_and_the_rest_resumes_in_order)
+{
+    net::io_context io;
+    auto pair = make_loopback_pair(io);
+    pair.server.set_option(net::socket_base::send_buffer_size(1 << 20)); // room for several lists
+    pair.server.non_blocking(true);
+    auto const frames = numbered_frames(60000);
+    auto const all = joined(frames);
+    BOOST_TEST_REQUIRE(all.size() > detail::flat_bytes);
+    std::vector<net::const_buffer> left = buffers_of(frames);
+    std::size_t first_list = 0; // the bytes of one sendmsg: the first IOV_MAX buffers
+    for (std::size_t i = 0; i < IOV_MAX; ++i)
+        first_list += left[i].size();
+    std::string got;
+    bool first_call = true;
+    for (int round = 0; round < 100000 && !left.empty(); ++round) {
+        boost::system::error_code ec;
+        auto n = write_now(pair.server, left, ec);
+        BOOST_TEST_REQUIRE(!ec);
+        if (first_call) // more than one list went out in one call
+            BOOST_TEST(n > first_list);
+        first_call = false;
+        auto it = left.begin();
+        for (; it != left.end() && n >= it->size(); ++it)
+            n -= it->size();
+        left.erase(left.begin(), it);
+        if (n > 0)
+            left.front() += n;
+        got += read_available(pair.client);
+    }
+    got += read_available(pair.client);
+    BOOST_TEST(left.empty());
+    BOOST_TEST((got == all));
+}
+
 // A peer that is gone is an error, not a short write: the caller closes the stream.
 BOOST_AUTO_TEST_CASE(a_reset_peer_is_an_error)
 {
