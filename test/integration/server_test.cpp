@@ -302,7 +302,7 @@ BOOST_AUTO_TEST_CASE(the_startup_line_writes_an_ipv6_address_in_brackets)
     auto const port = p.wait_for_port();
     BOOST_TEST(p.output().find("listening on http://[::1]:" + std::to_string(port) + " ") != std::string::npos, p.output());
     p.signal(SIGTERM);
-    BOOST_TEST(p.wait_exit(6s).value_or(-1) == 0);
+    BOOST_TEST(p.wait_exit(6s).value_or(-1) == 0, p.output());
 }
 
 // Was a bug: 0 was accepted and sent to clients as retry: 0 (reconnect at once, forever).
@@ -353,7 +353,7 @@ BOOST_AUTO_TEST_CASE(service_link_variables_get_a_warning_and_the_server_starts)
     for (auto const* name : {"SSEHUB_SERVICE_HOST", "SSEHUB_SERVICE_PORT", "SSEHUB_PORT_8080_TCP,", "SSEHUB_PORT_8080_TCP_ADDR"})
         BOOST_TEST(warning.find(name) != std::string::npos, name << " in: " << out);
     p.signal(SIGTERM);
-    BOOST_TEST(p.wait_exit(5s).value_or(-1) == 0);
+    BOOST_TEST(p.wait_exit(5s).value_or(-1) == 0, p.output());
 }
 
 BOOST_AUTO_TEST_CASE(a_service_link_in_ssehub_port_exits_2_naming_cause_and_remedy)

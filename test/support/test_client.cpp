@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
@@ -434,7 +435,33 @@ std::uint16_t child_process::wait_for_port(std::chrono::milliseconds timeout)
     throw std::runtime_error("server did not report its port; output: " + output());
 }
 
-void child_process::signal(int signo) { ::kill(pid_, signo); }
+void child_process::signal(int signo)
+{
+#if defined(__SANITIZE_THREAD__)
+    auto const mark = output().size();
+#endif
+    ::kill(pid_, signo);
+#if defined(__SANITIZE_THREAD__)
+    // ThreadSanitizer holds a signal until its runtime reaches a safe point, and now and then the
+    // server's handler never runs: 4 of about 190 runs of server_test lost a SIGTERM (the server
+    // idle in epoll_wait and pthread_cond_wait, the signal caught and no longer pending; a second
+    // one ended it at once); 999 runs of the release build lost none. So under TSan alone a signal
+    // is sent again until the server logs it; every other build checks that one is enough.
+    auto const logged = signo == SIGHUP ? std::string("signal SIGHUP received") : "signal " + std::to_string(signo) + " received";
+    for (int resent = 0; resent < 4; ++resent) {
+        auto const deadline = clock::now() + 1s;
+        while (clock::now() < deadline) {
+            siginfo_t info{};
+            if (output().find(logged, mark) != std::string::npos
+                || (::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pid_))
+                return; // logged, or the child has ended (left for wait_exit to reap)
+            std::this_thread::sleep_for(10ms);
+        }
+        std::fprintf(stderr, "child_process: signal %d not logged by the server within 1 s (ThreadSanitizer): sent again\n", signo);
+        ::kill(pid_, signo);
+    }
+#endif
+}
 
 std::optional<int> child_process::wait_exit(std::chrono::milliseconds timeout)
 {

@@ -148,7 +148,7 @@ public:
     explicit child_process(std::vector<std::string> args, std::vector<std::string> env = {}, std::string shell_prefix = {});
     ~child_process();
     std::uint16_t wait_for_port(std::chrono::milliseconds timeout = 10s); // from the "listening on" line
-    void signal(int signo);
+    void signal(int signo); // under ThreadSanitizer: sent again until the server logs it (see the .cpp)
     std::optional<int> wait_exit(std::chrono::milliseconds timeout); // exit status, nullopt on timeout
     std::string output(); // everything printed so far
     int pid() const { return pid_; }
