@@ -444,8 +444,8 @@ void child_process::signal(int signo)
     if (::kill(pid_, signo) != 0)
         throw std::runtime_error(std::string("kill failed: ") + std::strerror(errno));
 #if defined(__SANITIZE_THREAD__)
-    // Under ThreadSanitizer a signal sent to the server is now and then never handled: 4 of about
-    // 190 runs of server_test lost a SIGTERM (the server idle in epoll_wait and
+    // Under ThreadSanitizer a signal sent to the server is now and then never handled: 5 of about
+    // 400 runs of server_test lost a SIGTERM (the server idle in epoll_wait and
     // pthread_cond_wait, the signal neither blocked nor pending, no handler run; a second one
     // ended it at once), and 999 runs of the release build lost none. TSan holds signals until
     // its runtime reaches a safe point. So under TSan alone a signal is sent again until the
