@@ -454,10 +454,8 @@ void child_process::signal(int signo)
     for (int resent = 0; resent < 4; ++resent) {
         auto const deadline = clock::now() + 1s;
         while (clock::now() < deadline) {
-            siginfo_t info{};
-            if (output().find(logged, mark) != std::string::npos
-                || (::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pid_))
-                return; // logged, or the child has ended (left for wait_exit to reap)
+            if (output().find(logged, mark) != std::string::npos || exited())
+                return;
             std::this_thread::sleep_for(10ms);
         }
         std::fprintf(stderr, "child_process: signal %d not logged by the server within 1 s (ThreadSanitizer): sent again\n", signo);
@@ -466,17 +464,19 @@ void child_process::signal(int signo)
 #endif
 }
 
+bool child_process::exited()
+{
+    int st = 0;
+    if (!status_ && ::waitpid(pid_, &st, WNOHANG) == pid_)
+        status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    return status_.has_value();
+}
+
 std::optional<int> child_process::wait_exit(std::chrono::milliseconds timeout)
 {
     auto const deadline = clock::now() + timeout;
-    while (!status_ && clock::now() < deadline) {
-        int st = 0;
-        if (::waitpid(pid_, &st, WNOHANG) == pid_) {
-            status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-            break;
-        }
+    while (!exited() && clock::now() < deadline)
         std::this_thread::sleep_for(10ms);
-    }
     if (status_ && reader_.joinable())
         reader_.join(); // everything the child printed is in output_ now
     return status_;

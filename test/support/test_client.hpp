@@ -154,6 +154,8 @@ public:
     int pid() const { return pid_; }
 
 private:
+    bool exited(); // reaps the child if it has ended (status_)
+
     int pid_ = -1;
     int out_fd_ = -1;
     std::mutex mutex_;
